@@ -53,6 +53,8 @@ export interface Config {
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly dataDir: string;
+  /** The CA bundle Node was started to trust (`NODE_EXTRA_CA_CERTS`), if any. */
+  readonly extraCaCertsFile?: string;
   readonly bot: BotAuthSettings;
   readonly azure: AzureIdentitySettings;
   readonly defender: { readonly apiUrl?: string; readonly tokenScope: string };
@@ -126,6 +128,7 @@ export const CONFIG_VARIABLES = [
   'DEFAULT_DEVICE_GROUPS',
   'PROTECTED_DOMAINS',
   'TENANT_DOMAINS',
+  'NODE_EXTRA_CA_CERTS',
 ] as const;
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -207,6 +210,7 @@ const schema = z.object({
   DEFAULT_DEVICE_GROUPS: opt(list),
   PROTECTED_DOMAINS: opt(domainList),
   TENANT_DOMAINS: opt(domainList),
+  NODE_EXTRA_CA_CERTS: opt(trimmed),
 });
 type Raw = z.infer<typeof schema>;
 
@@ -270,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: raw.PORT ?? 3978,
     logLevel: raw.LOG_LEVEL ?? 'info',
     dataDir: raw.DATA_DIR ?? '.data',
+    extraCaCertsFile: raw.NODE_EXTRA_CA_CERTS,
     bot: {
       MicrosoftAppId: raw.MicrosoftAppId ?? '',
       MicrosoftAppPassword: secret(raw.MicrosoftAppPassword),
@@ -325,6 +330,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
   };
   return deepFreeze(config);
+}
+
+/**
+ * The environment for a child process (Azurite, the Playground, a relaunch of the bot): this process's
+ * environment with `extra` laid over it.
+ */
+export function childProcessEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 function checkProduction(raw: Raw, appType: AppType, problem: (v: string, m: string) => void): void {
