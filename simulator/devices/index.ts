@@ -43,8 +43,13 @@ function parseVisitRequest(body: unknown): VisitRequest | string {
   const { url, remoteIp, browser } = body as Record<string, unknown>;
   if (typeof url !== 'string' || url.length === 0) return '"url" must be a non-empty string.';
   if (remoteIp !== undefined && typeof remoteIp !== 'string') return '"remoteIp" must be a string.';
-  if (browser !== undefined && browser !== 'edge' && browser !== 'other') return '"browser" must be edge or other.';
-  return { url, ...(remoteIp === undefined ? {} : { remoteIp }), ...(browser === undefined ? {} : { browser }) };
+  if (browser !== undefined && browser !== 'edge' && browser !== 'other')
+    return '"browser" must be edge or other.';
+  return {
+    url,
+    ...(remoteIp === undefined ? {} : { remoteIp }),
+    ...(browser === undefined ? {} : { browser }),
+  };
 }
 
 function toUrl(raw: string): URL | undefined {
@@ -140,12 +145,9 @@ export function recordVisit(
 export function createDevicesPart(options: MatchOptions = {}): RegisterPart {
   return (routes, deps) => {
     const store = eventStoreFor(deps);
-    routes.add(
-      'GET',
-      '/_sim/devices',
-      () => ({ status: 200, body: { value: SIM_DEVICES } }),
-      { endpoint: 'sim.control' },
-    );
+    routes.add('GET', '/_sim/devices', () => ({ status: 200, body: { value: SIM_DEVICES } }), {
+      endpoint: 'sim.control',
+    });
     routes.add(
       'POST',
       '/_sim/devices/:deviceId/visit',
@@ -157,7 +159,8 @@ export function createDevicesPart(options: MatchOptions = {}): RegisterPart {
         const request = parseVisitRequest(req.body);
         if (typeof request === 'string') return controlError(400, 'InvalidRequestBody', request);
         const url = toUrl(request.url);
-        if (url === undefined) return controlError(400, 'InvalidUrl', `'${request.url}' is not an http(s) URL.`);
+        if (url === undefined)
+          return controlError(400, 'InvalidUrl', `'${request.url}' is not an http(s) URL.`);
         return { status: 200, body: recordVisit(deps, store, device, request, url, options) };
       },
       { endpoint: 'sim.control' },

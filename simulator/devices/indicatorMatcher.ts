@@ -73,7 +73,10 @@ function actionClass(action: string): ActionClass | undefined {
 }
 
 function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/\.$/, '').replace(/^\[|\]$/g, '');
+  return host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[|\]$/g, '');
 }
 
 function sameIp(a: string, b: string): boolean {
@@ -135,7 +138,12 @@ function candidate(
     case 'IpAddress': {
       const ip = visit.remoteIp ?? (ipaddr.isValid(host) ? host : undefined);
       if (ip === undefined || !sameIp(ip, indicator.indicatorValue.trim())) return undefined;
-      return { indicator, action, specificity: [1, 0], enforced: !mobile || options.mobileIpIndicators === true };
+      return {
+        indicator,
+        action,
+        specificity: [1, 0],
+        enforced: !mobile || options.mobileIpIndicators === true,
+      };
     }
     default:
       return undefined;

@@ -46,7 +46,8 @@ export class EventStore {
   listAlerts(): readonly SimGraphAlert[] {
     return [...this.alerts].sort(
       (a, b) =>
-        a.lastUpdateDateTime.localeCompare(b.lastUpdateDateTime) || a.id.localeCompare(b.id, 'en', { numeric: true }),
+        a.lastUpdateDateTime.localeCompare(b.lastUpdateDateTime) ||
+        a.id.localeCompare(b.id, 'en', { numeric: true }),
     );
   }
 
