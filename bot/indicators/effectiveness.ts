@@ -154,6 +154,8 @@ export function effectivenessFindings(
     ];
   }
   const findings: Finding[] = [];
+  // Files and certificates never run on phones; say so only when nothing in scope would enforce them (above).
+  if (kind === 'file' || kind === 'certificate') return findings;
   if (none.length > 0) {
     findings.push({
       level: 'warning',

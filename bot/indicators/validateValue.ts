@@ -61,6 +61,8 @@ export interface ValueResult {
   apiAction?: SubmittableApiAction;
   /** How the input was understood (refanged, lower-cased, punycode, …), for showing the analyst. */
   notes: string[];
+  /** The scope with group names in their known spelling. */
+  scope?: Scope;
 }
 
 /** Values longer than this are refused outright (no documented Defender limit; protects the bot). */
@@ -367,6 +369,7 @@ function validateUnsafe(input: string, ctx: ValidationContext): ValueResult {
     findings,
     effectiveness,
     notes,
+    scope: resolved.scope,
     ...(apiAction ? { apiAction } : {}),
   };
 }
