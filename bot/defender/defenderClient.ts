@@ -327,21 +327,36 @@ export class HttpDefenderClient implements DefenderClient {
     options: { readonly pageSize?: number } = {},
   ): Promise<DefenderIndicator[]> {
     const top = options.pageSize ?? DEFENDER_MAX_PAGE_SIZE;
+    if (!Number.isInteger(top) || top < 2 || top > DEFENDER_MAX_PAGE_SIZE) {
+      throw new ValidationError(`The page size must be a whole number from 2 to ${DEFENDER_MAX_PAGE_SIZE}.`);
+    }
     const seen = new Set<string>();
     const all: DefenderIndicator[] = [];
     let skip = 0;
-    // Offsets shift when indicators are created or deleted while paging; the id set drops repeats. The bound
-    // stops a server that ignores $skip from looping forever.
-    for (let pages = 0; pages < 1000; pages += 1) {
+    let lastId: string | undefined;
+    let rewinds = 0;
+    // Offsets shift when indicators are created or deleted while paging (reference §2.6). Each page repeats the
+    // last row of the one before; when that row is not where it should be, rows were deleted before it and
+    // some may have been skipped, so the listing steps back a page. The id set drops the repeats; the bounds
+    // stop a server that ignores $skip from looping forever.
+    for (let pages = 0; pages < 10_000; pages += 1) {
       const page = await this.list({ filter, top, skip });
+      const shifted = lastId !== undefined && page.value[0]?.id !== lastId;
       for (const indicator of page.value) {
         if (!seen.has(indicator.id)) {
           seen.add(indicator.id);
           all.push(indicator);
         }
       }
+      if (shifted && skip > 0 && rewinds < 10) {
+        rewinds += 1;
+        skip = Math.max(0, skip - (top - 1));
+        lastId = undefined;
+        continue;
+      }
       if (page.value.length < top) return all;
-      skip += page.value.length;
+      skip += page.value.length - 1;
+      lastId = page.value[page.value.length - 1]?.id;
     }
     return all;
   }
