@@ -52,7 +52,7 @@ const INTERNAL_HINT = 'Defender accepts only external IP addresses; internal add
 /** Whether the text is shaped like an IP address (so classification should treat it as one). */
 export function looksLikeIp(text: string): boolean {
   const t = stripBrackets(text);
-  return IPV4_SHAPE.test(t) || (t.includes(':') && /^[0-9a-f:.%]+$/i.test(t) && (t.match(/:/g) ?? []).length >= 2);
+  return IPV4_SHAPE.test(t) || (t.includes(':') && /^[0-9a-f:.]+(?:%[\w.-]+)?$/i.test(t) && (t.match(/:/g) ?? []).length >= 2);
 }
 
 function stripBrackets(text: string): string {

@@ -352,9 +352,7 @@ function validateUnsafe(input: string, ctx: ValidationContext): ValueResult {
   const effectiveness = platformEffects(kind, mergeEffectiveness(ctx.effectivenessMatrix));
   const resolved = resolveScope(ctx.scope, ctx.knownGroups);
   findings.push(...resolved.findings);
-  if (action !== 'allow') {
-    findings.push(...effectivenessFindings(kind, effectiveness, scopePlatforms(resolved.scope, ctx.mobileOnlyGroups)));
-  }
+  findings.push(...effectivenessFindings(kind, effectiveness, scopePlatforms(resolved.scope, ctx.mobileOnlyGroups)));
   findings.push(
     ...conflictFindings(
       { type, value, ...(classified.host ? { host: classified.host } : {}), action, scope: resolved.scope },
