@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import type { TokenCredential } from '@azure/identity';
 import { HttpDefenderClient, type IndicatorSubmission } from '../../bot/defender/defenderClient';
-import type { Logger } from '../../bot/http/logger';
 import { DEFENDER_RATE_LIMITS, RateLimiter } from '../../bot/http/rateLimiter';
 import { FakeClock } from '../http/fakeClock';
 import { FakeHttpServer, type FakeAnswer, type RecordedRequest } from './fakeHttpServer';
+import { RecordingLogger } from './recordingLogger';
 
 const TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret-token-value';
 
@@ -40,20 +40,6 @@ const block: IndicatorSubmission = {
   generateAlert: true,
 };
 
-/** Everything the logger was given, as one string, to look for leaked secrets. */
-class RecordingLogger implements Logger {
-  readonly lines: string[] = [];
-  readonly debug = this.#record('debug');
-  readonly info = this.#record('info');
-  readonly warn = this.#record('warn');
-  readonly error = this.#record('error');
-  #record(level: string) {
-    return (obj: Readonly<Record<string, unknown>>, msg: string): void => {
-      this.lines.push(`${level} ${msg} ${JSON.stringify(obj)}`);
-    };
-  }
-}
-
 describe('HttpDefenderClient (against a plain HTTP fake)', () => {
   let server: FakeHttpServer;
   let clock: FakeClock;
@@ -84,7 +70,9 @@ describe('HttpDefenderClient (against a plain HTTP fake)', () => {
   };
   const only = (): RecordedRequest => {
     assert.equal(server.requests.length, 1);
-    return server.requests[0] as RecordedRequest;
+    const [first] = server.requests;
+    assert.ok(first);
+    return first;
   };
 
   describe('submit', () => {
