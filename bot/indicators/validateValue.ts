@@ -322,6 +322,16 @@ function validateUnsafe(input: string, ctx: ValidationContext): ValueResult {
   if (!type || !value || findings.some((f) => f.level === 'error')) {
     return { ...base, notes, verdict: verdictOf(findings), findings, ...(type ? { type } : {}) };
   }
+  // What is submitted must read back as itself, or the card, the approver and Defender could disagree.
+  if (classify(refang(value), type).value !== value) {
+    findings.push({
+      level: 'error',
+      code: 'unstableValue',
+      message: `"${value}" does not read back as itself: it starts or ends with characters that look like defanging or punctuation.`,
+      suggestion: 'Remove the stray characters, or percent-encode them in a URL.',
+    });
+    return { ...base, notes, type, verdict: 'error', findings };
+  }
 
   let action = ctx.action;
   const problem = actionProblem(action, type);
