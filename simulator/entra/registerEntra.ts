@@ -285,6 +285,8 @@ function checkAssertion(
     const payload = jwt.verify(assertion, key, {
       algorithms: ['RS256', 'PS256'],
       clockTimestamp: Math.floor(directory.options.now().getTime() / 1000),
+      // Entra tolerates five minutes of clock skew on client assertions.
+      clockTolerance: 300,
     });
     if (typeof payload === 'string') return 'Client assertion is not a JWT.';
     if (payload.iss !== app.clientId || payload.sub !== app.clientId) {
