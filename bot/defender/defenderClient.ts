@@ -630,12 +630,23 @@ function upstreamError(status: number, json: unknown): UpstreamError {
   return new UpstreamError(message ?? `Defender answered HTTP ${status} (${code}).`, SERVICE, status, code);
 }
 
-/** Maps a credential failure; Entra's 5xx/429 and network failures are retried, its 4xx verdicts are not. */
+/**
+ * Maps a credential failure. `@azure/identity` throws either an `AuthenticationError` (`statusCode`,
+ * `errorResponse.error`) or an `AuthenticationRequiredError` whose `cause` is MSAL's error (`status`,
+ * `errorCode`). Entra's 5xx/429 and network failures are retried; its 4xx verdicts (a wrong secret, an unknown
+ * app) are not. Only the OAuth error code is kept: Entra's descriptions can name the client id.
+ */
 function tokenError(error: unknown): Error {
-  const e = error as { name?: unknown; statusCode?: unknown; errorResponse?: { error?: unknown } };
-  const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-  const oauthCode = typeof e.errorResponse?.error === 'string' ? e.errorResponse.error : undefined;
-  const code = oauthCode ?? (typeof e.name === 'string' ? e.name : 'TokenError');
+  const e = (error ?? {}) as {
+    name?: unknown;
+    statusCode?: unknown;
+    errorResponse?: { error?: unknown };
+    cause?: { status?: unknown; errorCode?: unknown };
+  };
+  const statusOf = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  const textOf = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const status = statusOf(e.statusCode) ?? statusOf(e.cause?.status);
+  const code = textOf(e.errorResponse?.error) ?? textOf(e.cause?.errorCode) ?? textOf(e.name) ?? 'TokenError';
   const failure = new UpstreamError(`Could not get a token for Defender (${code}).`, 'entra', status, code);
   const permanent =
     e.name === 'CredentialUnavailableError' ||

@@ -97,8 +97,13 @@ describe('HttpDefenderClient against the simulator', function () {
       await assert.rejects(() => wrong.submit(domain('auth.example')), {
         name: 'UpstreamError',
         service: 'entra',
+        status: 401,
+        upstreamCode: 'invalid_client',
       });
-      assert.equal(sim.log.count({ endpoint: 'defender.submit' }), 0);
+      assert.deepEqual(
+        [sim.log.count({ endpoint: 'entra.token' }), sim.log.count({ endpoint: 'defender.submit' })],
+        [1, 0],
+      );
     });
 
     it('never logs the token or the client secret', async () => {
@@ -107,7 +112,8 @@ describe('HttpDefenderClient against the simulator', function () {
       const token = await credential.getToken('https://api.securitycenter.microsoft.com/.default');
       const text = logger.text();
       assert.ok(logger.lines.length > 0);
-      assert.ok(token !== null && !text.includes(token.token) && !text.includes(sim.clientSecret), text);
+      assert.ok(token !== null && !text.includes(token.token), text);
+      assert.ok(!text.includes(sim.clientSecret) && !text.includes(sim.clientId), text);
     });
   });
 
@@ -293,6 +299,7 @@ describe('HttpDefenderClient against the simulator', function () {
       await assert.rejects(() => fresh.submit(domain('no-token.example')), {
         name: 'UpstreamError',
         service: 'entra',
+        status: 400,
       });
     });
   });
