@@ -1,0 +1,47 @@
+/**
+ * Headless Debian Chromium driven by playwright-core (never a downloaded browser).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from '../../bot/paths';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ARTIFACTS = path.join(repoRoot(), 'test-artifacts');
+
+/** True where Chromium is installed (CI installs it; `.ci/run`). */
+export function hasChromium(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Saves a screenshot under `test-artifacts/` and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** Types a message into the Playground's compose box and sends it. */
+export async function sendInPlayground(page: Page, text: string): Promise<void> {
+  const box = page.locator('[data-lexical-editor="true"]');
+  await box.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+}
