@@ -53,17 +53,33 @@ export const COMMAND_USAGE: Record<CommandName, { usage: string; description: st
   },
   new: { usage: '/new', description: 'Open an empty indicator form.' },
   list: { usage: '/list [filter]', description: 'List the indicators in Defender, page by page.' },
-  show: { usage: '/show <value or id>', description: 'Show one indicator with its request history and hits.' },
-  remove: { usage: '/remove <value or id>', description: 'Request deletion of an indicator (needs approval).' },
-  expiring: { usage: '/expiring [days]', description: 'List indicators that expire soon, with Extend buttons.' },
+  show: {
+    usage: '/show <value or id>',
+    description: 'Show one indicator with its request history and hits.',
+  },
+  remove: {
+    usage: '/remove <value or id>',
+    description: 'Request deletion of an indicator (needs approval).',
+  },
+  expiring: {
+    usage: '/expiring [days]',
+    description: 'List indicators that expire soon, with Extend buttons.',
+  },
   pending: { usage: '/pending', description: 'List open requests.' },
-  import: { usage: '/import', description: 'Import indicators from a CSV in the portal’s template (personal chat).' },
+  import: {
+    usage: '/import',
+    description: 'Import indicators from a CSV in the portal’s template (personal chat).',
+  },
   export: { usage: '/export', description: 'Export indicators as a CSV in the portal’s template.' },
   subscribe: {
-    usage: '/subscribe approvals | /subscribe hits [--actions audit,block] [--platforms ios,android] [--groups "A,B"]',
+    usage:
+      '/subscribe approvals | /subscribe hits [--actions audit,block] [--platforms ios,android] [--groups "A,B"]',
     description: 'Connect this channel to approval requests or mobile hit notifications (admins only).',
   },
-  unsubscribe: { usage: '/unsubscribe [approvals|hits]', description: 'Disconnect this channel (admins only).' },
+  unsubscribe: {
+    usage: '/unsubscribe [approvals|hits]',
+    description: 'Disconnect this channel (admins only).',
+  },
   status: { usage: '/status', description: 'Show health: Defender, Graph, storage, poller and hit sources.' },
   whoami: { usage: '/whoami', description: 'Show your roles in this bot.' },
   help: { usage: '/help [command]', description: 'Show how to use the commands.' },
@@ -245,7 +261,9 @@ export function parseCommand(text: string, now: Date = new Date()): ParsedComman
   const match = /^\/?(\S*)([\s\S]*)$/.exec(cleaned);
   const word = match?.[1] ?? '';
   if (!word) {
-    throw new CommandParseError(`Type a command, for example /block evil.example.com. Type /help to see them all.`);
+    throw new CommandParseError(
+      `Type a command, for example /block evil.example.com. Type /help to see them all.`,
+    );
   }
   const name = COMMAND_NAMES.find((n) => n === word.toLowerCase());
   if (!name) throw unknownCommand(word);
@@ -334,7 +352,8 @@ function parseIndicatorCommand(name: IndicatorCommandName, rest: string, now: Da
         break;
       }
       case '--groups': {
-        if (seen.has('--all-devices')) throw usageError(name, 'Use either --groups or --all-devices, not both.');
+        if (seen.has('--all-devices'))
+          throw usageError(name, 'Use either --groups or --all-devices, not both.');
         const groups = splitList(takeValue());
         if (groups.length === 0) throw usageError(name, '--groups needs at least one group name.');
         result.scope = { kind: 'groups', groups };
@@ -347,7 +366,8 @@ function parseIndicatorCommand(name: IndicatorCommandName, rest: string, now: Da
       case '--severity': {
         const value = takeValue();
         const severity = SEVERITY_WORDS[value.toLowerCase()];
-        if (!severity) throw usageError(name, `--severity must be informational, low, medium or high, not "${value}".`);
+        if (!severity)
+          throw usageError(name, `--severity must be informational, low, medium or high, not "${value}".`);
         result.severity = severity;
         break;
       }
@@ -365,7 +385,10 @@ function parseIndicatorCommand(name: IndicatorCommandName, rest: string, now: Da
       }
       case '--no-alert':
         if (name === 'audit') {
-          throw usageError(name, 'Audit indicators always raise an alert, so --no-alert cannot be used with /audit.');
+          throw usageError(
+            name,
+            'Audit indicators always raise an alert, so --no-alert cannot be used with /audit.',
+          );
         }
         result.noAlert = true;
         break;
@@ -437,7 +460,8 @@ function parseSubscribe(rest: string): ParsedCommand {
       case '--platforms':
         filters.platforms = items.map((p) => {
           const platform = PLATFORM_WORDS[p.toLowerCase()];
-          if (!platform) throw usageError('subscribe', `"${p}" is not a platform (ios, android, windows, macos, linux).`);
+          if (!platform)
+            throw usageError('subscribe', `"${p}" is not a platform (ios, android, windows, macos, linux).`);
           return platform;
         });
         break;
@@ -445,7 +469,10 @@ function parseSubscribe(rest: string): ParsedCommand {
         filters.groups = items;
         break;
       default:
-        throw usageError('subscribe', `I don't know the option ${option}. Options: --actions, --platforms, --groups.`);
+        throw usageError(
+          'subscribe',
+          `I don't know the option ${option}. Options: --actions, --platforms, --groups.`,
+        );
     }
   }
   return { name: 'subscribe', kind, filters };

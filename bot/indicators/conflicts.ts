@@ -40,7 +40,9 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** Host of a URL value as stored in Defender (scheme optional). */
 export function urlHost(value: string): string {
-  return (/^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)/i.exec(value)?.[1] ?? '').toLowerCase();
+  return (
+    /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)/i.exec(value)?.[1] ?? ''
+  ).toLowerCase();
 }
 
 function stripScheme(value: string): string {
@@ -48,7 +50,12 @@ function stripScheme(value: string): string {
 }
 
 function buildIndex(existing: readonly ExistingIndicator[]): ExistingIndex {
-  const index: ExistingIndex = { byValue: new Map(), domains: new Map(), under: new Map(), urlsByHost: new Map() };
+  const index: ExistingIndex = {
+    byValue: new Map(),
+    domains: new Map(),
+    under: new Map(),
+    urlsByHost: new Map(),
+  };
   for (const indicator of existing) {
     const value = indicator.indicatorValue.trim().toLowerCase();
     push(index.byValue, `${indicator.indicatorType}|${value}`, indicator);
@@ -97,7 +104,10 @@ export interface ConflictSubject {
 const MAX_CONFLICTS = 5;
 
 /** Conflict warnings, each with a suggested resolution. */
-export function conflictFindings(subject: ConflictSubject, existing: readonly ExistingIndicator[] | undefined): Finding[] {
+export function conflictFindings(
+  subject: ConflictSubject,
+  existing: readonly ExistingIndicator[] | undefined,
+): Finding[] {
   if (!existing || existing.length === 0) return [];
   const index = indexOf(existing);
   const findings: Finding[] = [];
@@ -181,7 +191,8 @@ export function conflictFindings(subject: ConflictSubject, existing: readonly Ex
     if (subject.type === 'Url') {
       const ours = stripScheme(subject.value);
       for (const { indicator: other, withoutScheme } of index.urlsByHost.get(host) ?? []) {
-        if (withoutScheme === ours || other.indicatorValue.toLowerCase() === subject.value.toLowerCase()) continue;
+        if (withoutScheme === ours || other.indicatorValue.toLowerCase() === subject.value.toLowerCase())
+          continue;
         const theirsLonger = ours.length < withoutScheme.length && withoutScheme.startsWith(ours);
         const oursLonger = withoutScheme.length < ours.length && ours.startsWith(withoutScheme);
         if (!theirsLonger && !oursLonger) continue;
@@ -224,8 +235,10 @@ function precedenceText(type: IndicatorType, ours: ProductAction, theirs: Produc
     return 'Certificate indicators follow their own conflict order; two actions on one certificate are confusing.';
   }
   const blockLike = (a: ProductAction): boolean => a === 'block' || a === 'warn' || a === 'blockAndRemediate';
-  if (blockLike(theirs) && ours === 'allow') return 'For files a Block or Warn indicator wins over Allow, so yours would have no effect.';
-  if (blockLike(ours) && theirs === 'allow') return 'For files your Block or Warn wins over the existing Allow.';
+  if (blockLike(theirs) && ours === 'allow')
+    return 'For files a Block or Warn indicator wins over Allow, so yours would have no effect.';
+  if (blockLike(ours) && theirs === 'allow')
+    return 'For files your Block or Warn wins over the existing Allow.';
   return 'Both would apply to the same file.';
 }
 

@@ -156,7 +156,8 @@ export function parseIndicatorCsv(text: string, ctx: CsvContext): CsvImport {
       to: MAX_CSV_ROWS + 1,
     });
   } catch (err) {
-    const where = err instanceof Error && 'lines' in err ? ` near line ${String((err as { lines: unknown }).lines)}` : '';
+    const where =
+      err instanceof Error && 'lines' in err ? ` near line ${String((err as { lines: unknown }).lines)}` : '';
     return emptyReport([
       {
         level: 'error',
@@ -173,7 +174,11 @@ export function parseIndicatorCsv(text: string, ctx: CsvContext): CsvImport {
   const fileFindings: Finding[] = [];
   const unknown: string[] = [];
   header.forEach((raw, i) => {
-    const lower = raw.replace(/^\ufeff/, '').trim().toLowerCase().replace(/\s+/g, '');
+    const lower = raw
+      .replace(/^\ufeff/, '')
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, '');
     const column = CSV_COLUMNS.find((c) => c.toLowerCase() === lower) ?? COLUMN_ALIASES[lower];
     if (column && !columns.has(column)) columns.set(column, i);
     else if (lower) unknown.push(raw.trim());
@@ -266,12 +271,14 @@ function parseRow(rowNumber: number, cells: Partial<Record<CsvColumn, string>>, 
   const value = cells.IndicatorValue ?? '';
   const typeCell = cells.IndicatorType ?? '';
   const type = typeCell ? TYPE_BY_LOWER.get(typeCell.toLowerCase()) : undefined;
-  if (typeCell && !type) err('csvType', `"${typeCell}" is not an indicator type (${INDICATOR_TYPES.join(', ')}).`);
+  if (typeCell && !type)
+    err('csvType', `"${typeCell}" is not an indicator type (${INDICATOR_TYPES.join(', ')}).`);
 
   const actionCell = cells.Action ?? '';
   const mapped = ACTION_BY_LOWER[actionCell.toLowerCase().replace(/[\s_-]/g, '')];
   if (!actionCell) err('csvAction', 'Action is empty (Allowed, Audit, Warn, Block or BlockAndRemediate).');
-  else if (!mapped) err('csvAction', `"${actionCell}" is not an action (Allowed, Audit, Warn, Block or BlockAndRemediate).`);
+  else if (!mapped)
+    err('csvAction', `"${actionCell}" is not an action (Allowed, Audit, Warn, Block or BlockAndRemediate).`);
   else if (mapped.legacy) {
     findings.push({
       level: 'warning',
@@ -282,8 +289,11 @@ function parseRow(rowNumber: number, cells: Partial<Record<CsvColumn, string>>, 
   const action = mapped?.action ?? 'block';
 
   const severityCell = cells.Severity ?? '';
-  const severity = severityCell ? SEVERITY_BY_LOWER[severityCell.toLowerCase()] : (ctx.defaultSeverity ?? 'Medium');
-  if (!severity) err('csvSeverity', `"${severityCell}" is not a severity (Informational, Low, Medium, High).`);
+  const severity = severityCell
+    ? SEVERITY_BY_LOWER[severityCell.toLowerCase()]
+    : (ctx.defaultSeverity ?? 'Medium');
+  if (!severity)
+    err('csvSeverity', `"${severityCell}" is not a severity (Informational, Low, Medium, High).`);
 
   const alertCell = (cells.GenerateAlert ?? '').toLowerCase();
   let generateAlert = action === 'audit';
@@ -291,7 +301,8 @@ function parseRow(rowNumber: number, cells: Partial<Record<CsvColumn, string>>, 
   else if (['false', 'no', '0'].includes(alertCell)) {
     if (action === 'audit') err('auditNeedsAlert', 'Audit indicators must have GenerateAlert true.');
     generateAlert = false;
-  } else if (alertCell) err('csvGenerateAlert', `GenerateAlert must be true or false, not "${cells.GenerateAlert ?? ''}".`);
+  } else if (alertCell)
+    err('csvGenerateAlert', `GenerateAlert must be true or false, not "${cells.GenerateAlert ?? ''}".`);
 
   let expirationTime: string | null = null;
   const expiryCell = cells.ExpirationTime ?? '';
@@ -309,7 +320,11 @@ function parseRow(rowNumber: number, cells: Partial<Record<CsvColumn, string>>, 
     ...(type ? { typeHint: type } : {}),
   });
   findings.push(...result.findings);
-  const verdict: Verdict = findings.some((f) => f.level === 'error') ? 'error' : findings.length > 0 ? 'warning' : 'ok';
+  const verdict: Verdict = findings.some((f) => f.level === 'error')
+    ? 'error'
+    : findings.length > 0
+      ? 'warning'
+      : 'ok';
   const row: RowResult = { row: rowNumber, cells, verdict, findings, result };
   if (cells.Category) row.category = cells.Category;
   const mitre = list(cells.MitreTechniques);
@@ -368,7 +383,10 @@ const EXPORT_ACTION: Record<ApiAction, string> = {
  * cells, `Allowed` for Allow, an empty ExpirationTime for no expiry, a UTF-8 BOM and CRLF line ends (what Excel
  * expects). Every cell is neutralised against spreadsheet formula injection.
  */
-export function exportIndicatorCsv(indicators: readonly ExportableIndicator[], options: { bom?: boolean } = {}): string {
+export function exportIndicatorCsv(
+  indicators: readonly ExportableIndicator[],
+  options: { bom?: boolean } = {},
+): string {
   const rows = indicators.map((i) =>
     [
       i.indicatorType,

@@ -30,7 +30,8 @@ export function buildDraft(result: ValueResult, fields: DraftFields): IndicatorD
   const label = productActionLabel(fromApiAction(result.apiAction));
   const title = fields.title?.trim() || `${label} ${result.value}`.slice(0, TITLE_MAX);
   const description =
-    fields.description?.trim() || `Requested in Teams${fields.requestedBy ? ` by ${fields.requestedBy}` : ''}.`;
+    fields.description?.trim() ||
+    `Requested in Teams${fields.requestedBy ? ` by ${fields.requestedBy}` : ''}.`;
   const draft: IndicatorDraft = {
     indicatorType: result.type,
     indicatorValue: result.value,

@@ -18,7 +18,15 @@ export interface PlatformEffect {
 }
 
 /** The kinds of indicator the matrix distinguishes. */
-export const EFFECT_KINDS = ['ip', 'domain', 'urlNoPath', 'urlHttpPath', 'urlHttpsPath', 'file', 'certificate'] as const;
+export const EFFECT_KINDS = [
+  'ip',
+  'domain',
+  'urlNoPath',
+  'urlHttpPath',
+  'urlHttpsPath',
+  'file',
+  'certificate',
+] as const;
 export type EffectKind = (typeof EFFECT_KINDS)[number];
 
 export type EffectCell = { enforced: Enforcement; note?: string };
@@ -67,8 +75,14 @@ export const DEFAULT_EFFECTIVENESS: EffectivenessMatrix = {
   },
   certificate: {
     Windows: yes,
-    macOS: { enforced: 'no', note: 'Certificate indicators are enforced by Defender Antivirus on Windows only.' },
-    Linux: { enforced: 'no', note: 'Certificate indicators are enforced by Defender Antivirus on Windows only.' },
+    macOS: {
+      enforced: 'no',
+      note: 'Certificate indicators are enforced by Defender Antivirus on Windows only.',
+    },
+    Linux: {
+      enforced: 'no',
+      note: 'Certificate indicators are enforced by Defender Antivirus on Windows only.',
+    },
     iOS: { enforced: 'no', note: 'Certificate indicators never apply to iOS.' },
     Android: { enforced: 'no', note: 'Certificate indicators never apply to Android.' },
   },
@@ -106,10 +120,15 @@ export function effectKind(
 }
 
 /** Per-platform effect of an indicator kind. */
-export function platformEffects(kind: EffectKind, matrix: EffectivenessMatrix = DEFAULT_EFFECTIVENESS): PlatformEffect[] {
+export function platformEffects(
+  kind: EffectKind,
+  matrix: EffectivenessMatrix = DEFAULT_EFFECTIVENESS,
+): PlatformEffect[] {
   return PLATFORMS.map((platform) => {
     const cell = matrix[kind][platform];
-    return cell.note ? { platform, enforced: cell.enforced, note: cell.note } : { platform, enforced: cell.enforced };
+    return cell.note
+      ? { platform, enforced: cell.enforced, note: cell.note }
+      : { platform, enforced: cell.enforced };
   });
 }
 
@@ -148,7 +167,8 @@ export function effectivenessFindings(
       {
         level: 'error',
         code: 'notEnforcedInScope',
-        message: `${TYPE_WORDS[kind]} are not enforced on any platform in this scope (${list(none)}): ${none[0]?.note ?? ''}`.trim(),
+        message:
+          `${TYPE_WORDS[kind]} are not enforced on any platform in this scope (${list(none)}): ${none[0]?.note ?? ''}`.trim(),
         suggestion: 'Choose groups with Windows, macOS or Linux devices, or use a domain or URL indicator.',
       },
     ];
@@ -169,7 +189,8 @@ export function effectivenessFindings(
       level: 'warning',
       code: 'partlyEnforced',
       message: `Only partly enforced on ${list(partial)}. ${notes.join(' ')}`.trim(),
-      suggestion: kind === 'urlHttpsPath' ? 'Block the whole domain if every browser must be covered.' : undefined,
+      suggestion:
+        kind === 'urlHttpsPath' ? 'Block the whole domain if every browser must be covered.' : undefined,
     });
   }
   return findings;

@@ -14,8 +14,7 @@ export interface ExpirySettings {
 
 /** The parsed expiry: `expirationTime` null means no expiry. `finding` is a warning or the error. */
 export type ExpiryResult =
-  | { ok: true; expirationTime: string | null; finding?: Finding }
-  | { ok: false; finding: Finding };
+  { ok: true; expirationTime: string | null; finding?: Finding } | { ok: false; finding: Finding };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -64,10 +63,13 @@ export function parseExpiry(text: string | undefined | null, settings: ExpirySet
     }
     return within(date, settings);
   }
-  const iso = /^(\d{4})-(\d{2})-(\d{2})t(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(z|[+-]\d{2}:?\d{2})$/.exec(t);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})t(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(z|[+-]\d{2}:?\d{2})$/.exec(
+    t,
+  );
   if (iso) {
     const parsed = new Date(t.toUpperCase());
-    if (Number.isNaN(parsed.getTime())) return error('invalidExpiry', `${text?.trim() ?? ''} is not a valid date and time.`);
+    if (Number.isNaN(parsed.getTime()))
+      return error('invalidExpiry', `${text?.trim() ?? ''} is not a valid date and time.`);
     return within(new Date(Math.floor(parsed.getTime() / 1000) * 1000), settings);
   }
   return error('invalidExpiry', `"${text?.trim() ?? ''}" is not an expiry this bot understands.`);

@@ -37,7 +37,14 @@ export function prepareHash(input: string): { hex: string; prefixType?: HashType
   const prefix = PREFIX.exec(text);
   if (prefix) {
     const p = (prefix[1] ?? '').toLowerCase().replace('-', '');
-    prefixType = p === 'md5' ? 'FileMd5' : p === 'sha256' ? 'FileSha256' : p === 'sha1' ? 'FileSha1' : 'CertificateThumbprint';
+    prefixType =
+      p === 'md5'
+        ? 'FileMd5'
+        : p === 'sha256'
+          ? 'FileSha256'
+          : p === 'sha1'
+            ? 'FileSha1'
+            : 'CertificateThumbprint';
     text = text.slice(prefix[0].length);
   }
   const separated = /^[0-9a-f]{2}(?:[:\s-][0-9a-f]{2})+$/i.test(text);

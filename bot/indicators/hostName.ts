@@ -64,7 +64,11 @@ export function checkDomain(input: string): HostCheck {
   }
   if (!text) return { ok: false, code: 'invalidDomain', message: 'The value is empty.' };
   if (/[\s/\\?#@:<>"'`{}|^%]/.test(text)) {
-    return { ok: false, code: 'invalidDomain', message: `"${input}" contains characters a domain name cannot have.` };
+    return {
+      ok: false,
+      code: 'invalidDomain',
+      message: `"${input}" contains characters a domain name cannot have.`,
+    };
   }
   const ascii = domainToASCII(text);
   if (!ascii) {
@@ -78,7 +82,11 @@ export function checkDomain(input: string): HostCheck {
     };
   }
   if (ascii !== text.toLowerCase()) {
-    notes.push(/xn--/.test(ascii) && !/xn--/i.test(text) ? `IDN converted to punycode: ${ascii}` : `normalised to ${ascii}`);
+    notes.push(
+      /xn--/.test(ascii) && !/xn--/i.test(text)
+        ? `IDN converted to punycode: ${ascii}`
+        : `normalised to ${ascii}`,
+    );
   } else if (ascii !== text) {
     notes.push('host lower-cased');
   }
@@ -119,7 +127,11 @@ function checkAsciiHost(ascii: string, input: string, notes: string[]): HostChec
   }
   const tld = labels[labels.length - 1] ?? '';
   if (!TLD.test(tld)) {
-    return { ok: false, code: 'invalidDomain', message: `"${input}" does not end in a valid top-level domain.` };
+    return {
+      ok: false,
+      code: 'invalidDomain',
+      message: `"${input}" does not end in a valid top-level domain.`,
+    };
   }
   if (INTERNAL_TLDS.has(tld) || ascii.endsWith('.home.arpa')) {
     return {
@@ -239,7 +251,12 @@ function normaliseUrl(input: string): HostCheck & { parts?: UrlParts } {
     value,
     notes,
     warnings,
-    parts: { scheme: scheme as 'http' | 'https' | undefined, host: hostIsIp ? host.replace(/^\[|\]$/g, '') : host, hostIsIp, hasPath: path !== '' },
+    parts: {
+      scheme,
+      host: hostIsIp ? host.replace(/^\[|\]$/g, '') : host,
+      hostIsIp,
+      hasPath: path !== '',
+    },
   };
 }
 

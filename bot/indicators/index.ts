@@ -2,11 +2,23 @@
  * The indicator engine's public API: pure TypeScript, no SDK imports.
  */
 export * from './types';
-export { cleanTeamsText, decodeEntities, refang, refangValue, splitValues, type RefangResult } from './refang';
+export {
+  cleanTeamsText,
+  decodeEntities,
+  refang,
+  refangValue,
+  splitValues,
+  type RefangResult,
+} from './refang';
 export { checkIp, ipPatternProblem, looksLikeIp, DEFENDER_INTERNAL_IP, type IpCheck } from './ipAddress';
 export { checkDomain, checkUrl, domainCovers, type HostCheck, type UrlParts } from './hostName';
 export { checkHash, HASH_LENGTHS, type HashCheck, type HashType } from './hashes';
-export { guardrailFindings, SERVICE_ENDPOINTS, type GuardrailLists, type ServiceEndpoint } from './guardrails';
+export {
+  guardrailFindings,
+  SERVICE_ENDPOINTS,
+  type GuardrailLists,
+  type ServiceEndpoint,
+} from './guardrails';
 export {
   DEFAULT_EFFECTIVENESS,
   EFFECT_KINDS,

@@ -7,7 +7,8 @@ import ipaddr from 'ipaddr.js';
 export const DEFENDER_INTERNAL_IP = '245.245.0.1';
 
 /** Outcome of checking an IP value. */
-export type IpCheck = { ok: true; value: string; version: 4 | 6 } | { ok: false; code: string; message: string };
+export type IpCheck =
+  { ok: true; value: string; version: 4 | 6 } | { ok: false; code: string; message: string };
 
 const IPV4_SHAPE = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
@@ -52,7 +53,10 @@ const INTERNAL_HINT = 'Defender accepts only external IP addresses; internal add
 /** Whether the text is shaped like an IP address (so classification should treat it as one). */
 export function looksLikeIp(text: string): boolean {
   const t = stripBrackets(text);
-  return IPV4_SHAPE.test(t) || (t.includes(':') && /^[0-9a-f:.]+(?:%[\w.-]+)?$/i.test(t) && (t.match(/:/g) ?? []).length >= 2);
+  return (
+    IPV4_SHAPE.test(t) ||
+    (t.includes(':') && /^[0-9a-f:.]+(?:%[\w.-]+)?$/i.test(t) && (t.match(/:/g) ?? []).length >= 2)
+  );
 }
 
 function stripBrackets(text: string): string {
@@ -64,7 +68,11 @@ export function checkIp(input: string): IpCheck {
   const text = stripBrackets(input.trim());
   if (IPV4_SHAPE.test(text)) return checkV4(text);
   if (text.includes('%')) {
-    return { ok: false, code: 'invalidIp', message: `"${input}" has a zone index (%…); that is a link-local form.` };
+    return {
+      ok: false,
+      code: 'invalidIp',
+      message: `"${input}" has a zone index (%…); that is a link-local form.`,
+    };
   }
   if (!ipaddr.IPv6.isValid(text)) {
     return { ok: false, code: 'invalidIp', message: `"${input}" is not a valid IP address.` };
@@ -108,7 +116,11 @@ function checkV4(text: string): IpCheck {
     };
   }
   if (octets.some((o) => Number(o) > 255)) {
-    return { ok: false, code: 'invalidIp', message: `"${text}" is not a valid IPv4 address (octets go up to 255).` };
+    return {
+      ok: false,
+      code: 'invalidIp',
+      message: `"${text}" is not a valid IPv4 address (octets go up to 255).`,
+    };
   }
   const v4 = ipaddr.IPv4.parse(text);
   const value = v4.toString();
@@ -131,18 +143,25 @@ function checkV4(text: string): IpCheck {
 }
 
 /** Recognises CIDR blocks, ranges and wildcards of IP addresses, which Defender does not support. */
-export function ipPatternProblem(text: string): { code: string; message: string; suggestion: string } | undefined {
+export function ipPatternProblem(
+  text: string,
+): { code: string; message: string; suggestion: string } | undefined {
   const t = text.trim();
   const cidr = /^([0-9a-f:.]+)\/(\d{1,3})$/i.exec(t);
   if (cidr && looksLikeIp(cidr[1] ?? '')) {
     return {
       code: 'cidrNotSupported',
       message: `${t} is a CIDR block; Defender indicators take single IP addresses only.`,
-      suggestion: 'Submit the individual addresses you need (one per line), or block the range at your firewall.',
+      suggestion:
+        'Submit the individual addresses you need (one per line), or block the range at your firewall.',
     };
   }
   const range = /^([0-9a-f:.]+)\s*-\s*([0-9a-f:.]+)$/i.exec(t);
-  if (range && looksLikeIp(range[1] ?? '') && (looksLikeIp(range[2] ?? '') || /^\d{1,3}$/.test(range[2] ?? ''))) {
+  if (
+    range &&
+    looksLikeIp(range[1] ?? '') &&
+    (looksLikeIp(range[2] ?? '') || /^\d{1,3}$/.test(range[2] ?? ''))
+  ) {
     return {
       code: 'ipRangeNotSupported',
       message: `${t} is an IP range; Defender indicators take single IP addresses only.`,

@@ -29,7 +29,8 @@ export function decodeEntities(text: string): string {
 }
 
 const BLOCK_TAGS = /<\/?(?:p|div|br|li|ul|ol|tr|table|pre|h[1-6])(?:\s[^<>]*)?\/?>/gi;
-const INLINE_TAGS = /<\/?(?:span|strong|b|i|em|u|s|code|font|tbody|td|th|thead|blockquote|img|at)(?:\s[^<>]*)?\/?>/gi;
+const INLINE_TAGS =
+  /<\/?(?:span|strong|b|i|em|u|s|code|font|tbody|td|th|thead|blockquote|img|at)(?:\s[^<>]*)?\/?>/gi;
 const ANCHOR = /<a\s[^<>]*?href\s*=\s*("([^"]*)"|'([^']*)'|([^\s>]+))[^<>]*>([\s\S]*?)<\/a\s*>/gi;
 const AT_MENTION = /<at(?:\s[^<>]*)?>[\s\S]*?<\/at\s*>/gi;
 
@@ -55,7 +56,8 @@ export function cleanTeamsText(text: string): string {
 /** Zero-width and bidi control characters that ride along when copying from chat or web pages. */
 const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]/g;
 
-const DEFANGED_DOT = /\s*(?:\[\s*\.\s*\]|\(\s*\.\s*\)|\{\s*\.\s*\}|\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\})\s*/gi;
+const DEFANGED_DOT =
+  /\s*(?:\[\s*\.\s*\]|\(\s*\.\s*\)|\{\s*\.\s*\}|\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\})\s*/gi;
 
 /**
  * Splits a multi-value paste into candidate values: by line, whitespace, comma and semicolon; keeps commas that

@@ -179,7 +179,8 @@ function classifyUrl(text: string): Classified {
 
 function classify(text: string, hint: IndicatorType | undefined): Classified {
   const pattern = ipPatternProblem(text);
-  if (pattern && (hint === undefined || hint === 'IpAddress')) return fail(pattern.code, pattern.message, pattern.suggestion);
+  if (pattern && (hint === undefined || hint === 'IpAddress'))
+    return fail(pattern.code, pattern.message, pattern.suggestion);
   const detected = classifyValue(text);
   const type = hint ?? detected;
   switch (type) {
@@ -190,7 +191,10 @@ function classify(text: string, hint: IndicatorType | undefined): Classified {
       return classifyHash(text, hint ? type : detected === 'CertificateThumbprint' ? detected : undefined);
     case 'IpAddress':
       if (!looksLikeIp(text)) {
-        return fail('typeMismatch', `"${text}" is not an IP address${detected ? `; it looks like ${TYPE_WORDS[detected]}` : ''}.`);
+        return fail(
+          'typeMismatch',
+          `"${text}" is not an IP address${detected ? `; it looks like ${TYPE_WORDS[detected]}` : ''}.`,
+        );
       }
       return classifyIp(text);
     case 'DomainName': {
@@ -228,7 +232,10 @@ function classify(text: string, hint: IndicatorType | undefined): Classified {
 }
 
 /** Canonical scope and its findings: group names must exist (matched case-insensitively). */
-export function resolveScope(scope: Scope, knownGroups: readonly string[]): { scope: Scope; findings: Finding[] } {
+export function resolveScope(
+  scope: Scope,
+  knownGroups: readonly string[],
+): { scope: Scope; findings: Finding[] } {
   if (scope.kind === 'allDevices') return { scope, findings: [] };
   const findings: Finding[] = [];
   const groups = [...new Set(scope.groups.map((g) => g.trim()).filter((g) => g.length > 0))];
@@ -288,7 +295,9 @@ export function validateValue(input: string, ctx: ValidationContext): ValueResul
     return {
       input: String(input),
       verdict: 'error',
-      findings: [{ level: 'error', code: 'internal', message: 'This value could not be checked; please report it.' }],
+      findings: [
+        { level: 'error', code: 'internal', message: 'This value could not be checked; please report it.' },
+      ],
       effectiveness: [],
       notes: [],
     };
@@ -301,18 +310,34 @@ function validateUnsafe(input: string, ctx: ValidationContext): ValueResult {
     return {
       ...base,
       verdict: 'error',
-      findings: [{ level: 'error', code: 'tooLong', message: `The value is longer than ${MAX_VALUE_LENGTH} characters.` }],
+      findings: [
+        {
+          level: 'error',
+          code: 'tooLong',
+          message: `The value is longer than ${MAX_VALUE_LENGTH} characters.`,
+        },
+      ],
     };
   }
   const text = refang(input);
   if (!text) {
-    return { ...base, verdict: 'error', findings: [{ level: 'error', code: 'empty', message: 'The value is empty.' }] };
+    return {
+      ...base,
+      verdict: 'error',
+      findings: [{ level: 'error', code: 'empty', message: 'The value is empty.' }],
+    };
   }
   if (text.length > MAX_VALUE_LENGTH) {
     return {
       ...base,
       verdict: 'error',
-      findings: [{ level: 'error', code: 'tooLong', message: `The value is longer than ${MAX_VALUE_LENGTH} characters.` }],
+      findings: [
+        {
+          level: 'error',
+          code: 'tooLong',
+          message: `The value is longer than ${MAX_VALUE_LENGTH} characters.`,
+        },
+      ],
     };
   }
   const classified = classify(text, ctx.typeHint);
@@ -345,7 +370,8 @@ function validateUnsafe(input: string, ctx: ValidationContext): ValueResult {
       findings.push({
         level: 'warning',
         code: 'certificateBlockRemediates',
-        message: 'Certificates cannot be blocked without remediation: this is submitted as Block and remediate.',
+        message:
+          'Certificates cannot be blocked without remediation: this is submitted as Block and remediate.',
       });
     }
   }
@@ -362,7 +388,9 @@ function validateUnsafe(input: string, ctx: ValidationContext): ValueResult {
   const effectiveness = platformEffects(kind, mergeEffectiveness(ctx.effectivenessMatrix));
   const resolved = resolveScope(ctx.scope, ctx.knownGroups);
   findings.push(...resolved.findings);
-  findings.push(...effectivenessFindings(kind, effectiveness, scopePlatforms(resolved.scope, ctx.mobileOnlyGroups)));
+  findings.push(
+    ...effectivenessFindings(kind, effectiveness, scopePlatforms(resolved.scope, ctx.mobileOnlyGroups)),
+  );
   findings.push(
     ...conflictFindings(
       { type, value, ...(classified.host ? { host: classified.host } : {}), action, scope: resolved.scope },

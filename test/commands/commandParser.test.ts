@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { COMMAND_NAMES, COMMAND_USAGE, parseCommand, type ParsedCommand } from '../../bot/commands/commandParser';
+import {
+  COMMAND_NAMES,
+  COMMAND_USAGE,
+  parseCommand,
+  type ParsedCommand,
+} from '../../bot/commands/commandParser';
 
 const NOW = new Date('2026-12-01T10:00:00Z');
 
@@ -12,7 +17,12 @@ describe('parseCommand', () => {
     {
       name: 'a block command with a defanged URL keeps the value for the validator',
       text: '/block hxxps://evil[.]example[.]com/path',
-      expected: { name: 'block', action: 'block', values: ['hxxps://evil[.]example[.]com/path'], noAlert: false },
+      expected: {
+        name: 'block',
+        action: 'block',
+        values: ['hxxps://evil[.]example[.]com/path'],
+        noAlert: false,
+      },
     },
     {
       name: 'the leading slash is optional and the keyword case-insensitive',
@@ -22,7 +32,13 @@ describe('parseCommand', () => {
     {
       name: 'a type word becomes the type hint',
       text: '/block url evil.example.com',
-      expected: { name: 'block', action: 'block', typeHint: 'Url', values: ['evil.example.com'], noAlert: false },
+      expected: {
+        name: 'block',
+        action: 'block',
+        typeHint: 'Url',
+        values: ['evil.example.com'],
+        noAlert: false,
+      },
     },
     {
       name: 'several values and all options are parsed',
@@ -42,22 +58,45 @@ describe('parseCommand', () => {
     {
       name: 'values one per line are all kept',
       text: 'allow\na.example.com\nb.example.com\nc.example.com',
-      expected: { name: 'allow', action: 'allow', values: ['a.example.com', 'b.example.com', 'c.example.com'], noAlert: false },
+      expected: {
+        name: 'allow',
+        action: 'allow',
+        values: ['a.example.com', 'b.example.com', 'c.example.com'],
+        noAlert: false,
+      },
     },
     {
       name: 'an em dash typed by a phone counts as --',
       text: 'block evil.example.com —all-devices',
-      expected: { name: 'block', action: 'block', values: ['evil.example.com'], scope: { kind: 'allDevices' }, noAlert: false },
+      expected: {
+        name: 'block',
+        action: 'block',
+        values: ['evil.example.com'],
+        scope: { kind: 'allDevices' },
+        noAlert: false,
+      },
     },
     {
       name: 'typographic quotes work around an option value',
       text: 'audit evil.example.com --title “Red team”',
-      expected: { name: 'audit', action: 'audit', values: ['evil.example.com'], title: 'Red team', noAlert: false },
+      expected: {
+        name: 'audit',
+        action: 'audit',
+        values: ['evil.example.com'],
+        title: 'Red team',
+        noAlert: false,
+      },
     },
     {
       name: 'an option written with = is parsed',
       text: 'block evil.example.com --expires=2026-12-31',
-      expected: { name: 'block', action: 'block', values: ['evil.example.com'], expires: '2026-12-31', noAlert: false },
+      expected: {
+        name: 'block',
+        action: 'block',
+        values: ['evil.example.com'],
+        expires: '2026-12-31',
+        noAlert: false,
+      },
     },
     {
       name: 'a leftover at-mention and a Teams auto-link are cleaned',
@@ -68,22 +107,46 @@ describe('parseCommand', () => {
     { name: 'list takes an optional filter', text: 'list evil', expected: { name: 'list', filter: 'evil' } },
     { name: 'list without a filter is parsed', text: 'list', expected: { name: 'list' } },
     { name: 'show takes a value or id', text: 'show 994', expected: { name: 'show', target: '994' } },
-    { name: 'remove takes a value or id', text: 'remove evil.example.com', expected: { name: 'remove', target: 'evil.example.com' } },
-    { name: 'expiring takes an optional number of days', text: 'expiring 7', expected: { name: 'expiring', days: 7 } },
+    {
+      name: 'remove takes a value or id',
+      text: 'remove evil.example.com',
+      expected: { name: 'remove', target: 'evil.example.com' },
+    },
+    {
+      name: 'expiring takes an optional number of days',
+      text: 'expiring 7',
+      expected: { name: 'expiring', days: 7 },
+    },
     { name: 'expiring accepts a d suffix', text: 'expiring 14d', expected: { name: 'expiring', days: 14 } },
     { name: 'pending is parsed', text: 'pending', expected: { name: 'pending' } },
     { name: 'import is parsed', text: 'import', expected: { name: 'import' } },
     { name: 'export is parsed', text: 'export', expected: { name: 'export' } },
-    { name: 'subscribe approvals is parsed', text: 'subscribe approvals', expected: { name: 'subscribe', kind: 'approvals' } },
+    {
+      name: 'subscribe approvals is parsed',
+      text: 'subscribe approvals',
+      expected: { name: 'subscribe', kind: 'approvals' },
+    },
     {
       name: 'subscribe hits takes action, platform and group filters',
       text: 'subscribe hits --actions audit,block --platforms ios,android --groups "Mobile"',
-      expected: { name: 'subscribe', kind: 'hits', filters: { actions: ['Audit', 'Block'], platforms: ['iOS', 'Android'], groups: ['Mobile'] } },
+      expected: {
+        name: 'subscribe',
+        kind: 'hits',
+        filters: { actions: ['Audit', 'Block'], platforms: ['iOS', 'Android'], groups: ['Mobile'] },
+      },
     },
-    { name: 'unsubscribe takes an optional kind', text: 'unsubscribe hits', expected: { name: 'unsubscribe', kind: 'hits' } },
+    {
+      name: 'unsubscribe takes an optional kind',
+      text: 'unsubscribe hits',
+      expected: { name: 'unsubscribe', kind: 'hits' },
+    },
     { name: 'status is parsed', text: 'status', expected: { name: 'status' } },
     { name: 'whoami is parsed', text: 'whoami', expected: { name: 'whoami' } },
-    { name: 'help takes an optional command', text: 'help /block', expected: { name: 'help', topic: 'block' } },
+    {
+      name: 'help takes an optional command',
+      text: 'help /block',
+      expected: { name: 'help', topic: 'block' },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -92,36 +155,103 @@ describe('parseCommand', () => {
   }
 
   const errors: { name: string; text: string; message: RegExp }[] = [
-    { name: 'a keyword that merely starts with a command is unknown', text: 'blocks evil.example.com', message: /don't know the command "blocks".*\/block/ },
-    { name: 'a misspelt keyword suggests the closest command', text: 'lsit', message: /Did you mean \/list\?/ },
+    {
+      name: 'a keyword that merely starts with a command is unknown',
+      text: 'blocks evil.example.com',
+      message: /don't know the command "blocks".*\/block/,
+    },
+    {
+      name: 'a misspelt keyword suggests the closest command',
+      text: 'lsit',
+      message: /Did you mean \/list\?/,
+    },
     { name: 'an empty message asks for a command', text: '   ', message: /Type a command/ },
-    { name: 'a block without a value shows the usage', text: '/block', message: /Usage: \/block \[type\] <value…>/ },
-    { name: 'a type word without a value shows the usage', text: '/block url', message: /at least one value/ },
-    { name: 'an unknown option lists the options', text: 'block evil.example.com --foo', message: /--foo.*--expires/ },
-    { name: 'an option without its value is refused', text: 'block evil.example.com --expires', message: /--expires needs a value/ },
-    { name: 'a malformed expiry is refused', text: 'block evil.example.com --expires 30x', message: /not an expiry/ },
-    { name: 'an expiry date in the past is refused', text: 'block evil.example.com --expires 2026-01-01', message: /not in the future/ },
-    { name: 'an unknown severity is refused', text: 'block evil.example.com --severity severe', message: /--severity must be/ },
-    { name: 'groups and all devices together are refused', text: 'block evil.example.com --groups A --all-devices', message: /either --groups or --all-devices/ },
-    { name: 'an option given twice is refused', text: 'block evil.example.com --title a --title b', message: /given twice/ },
-    { name: 'no-alert on an audit is refused because Audit always alerts', text: 'audit evil.example.com --no-alert', message: /always raise an alert/ },
-    { name: 'an unclosed quote is refused', text: 'block evil.example.com --title "oops', message: /not closed/ },
+    {
+      name: 'a block without a value shows the usage',
+      text: '/block',
+      message: /Usage: \/block \[type\] <value…>/,
+    },
+    {
+      name: 'a type word without a value shows the usage',
+      text: '/block url',
+      message: /at least one value/,
+    },
+    {
+      name: 'an unknown option lists the options',
+      text: 'block evil.example.com --foo',
+      message: /--foo.*--expires/,
+    },
+    {
+      name: 'an option without its value is refused',
+      text: 'block evil.example.com --expires',
+      message: /--expires needs a value/,
+    },
+    {
+      name: 'a malformed expiry is refused',
+      text: 'block evil.example.com --expires 30x',
+      message: /not an expiry/,
+    },
+    {
+      name: 'an expiry date in the past is refused',
+      text: 'block evil.example.com --expires 2026-01-01',
+      message: /not in the future/,
+    },
+    {
+      name: 'an unknown severity is refused',
+      text: 'block evil.example.com --severity severe',
+      message: /--severity must be/,
+    },
+    {
+      name: 'groups and all devices together are refused',
+      text: 'block evil.example.com --groups A --all-devices',
+      message: /either --groups or --all-devices/,
+    },
+    {
+      name: 'an option given twice is refused',
+      text: 'block evil.example.com --title a --title b',
+      message: /given twice/,
+    },
+    {
+      name: 'no-alert on an audit is refused because Audit always alerts',
+      text: 'audit evil.example.com --no-alert',
+      message: /always raise an alert/,
+    },
+    {
+      name: 'an unclosed quote is refused',
+      text: 'block evil.example.com --title "oops',
+      message: /not closed/,
+    },
     { name: 'show without a target is refused', text: 'show', message: /Usage: \/show <value or id>/ },
     { name: 'expiring with a non-number is refused', text: 'expiring soon', message: /number of days/ },
     { name: 'subscribe without a kind is refused', text: 'subscribe', message: /approvals or hits/ },
-    { name: 'subscribe with an unknown platform is refused', text: 'subscribe hits --platforms symbian', message: /not a platform/ },
-    { name: 'a command without arguments refuses extra text', text: 'status please', message: /takes no arguments/ },
-    { name: 'help on an unknown command is refused', text: 'help frobnicate', message: /don't know the command/ },
+    {
+      name: 'subscribe with an unknown platform is refused',
+      text: 'subscribe hits --platforms symbian',
+      message: /not a platform/,
+    },
+    {
+      name: 'a command without arguments refuses extra text',
+      text: 'status please',
+      message: /takes no arguments/,
+    },
+    {
+      name: 'help on an unknown command is refused',
+      text: 'help frobnicate',
+      message: /don't know the command/,
+    },
   ];
   for (const c of errors) {
     it(c.name, () => {
-      assert.throws(() => parse(c.text), (err: unknown) => {
-        assert.ok(err instanceof Error);
-        assert.equal(err.name, 'CommandParseError');
-        assert.equal((err as { code?: string }).code, 'commandParse');
-        assert.match(err.message, c.message);
-        return true;
-      });
+      assert.throws(
+        () => parse(c.text),
+        (err: unknown) => {
+          assert.ok(err instanceof Error);
+          assert.equal(err.name, 'CommandParseError');
+          assert.equal((err as { code?: string }).code, 'commandParse');
+          assert.match(err.message, c.message);
+          return true;
+        },
+      );
     });
   }
 

@@ -63,14 +63,25 @@ describe('parseIndicatorCsv', () => {
 
   it('accepts Allow as well as the template’s Allowed', () => {
     const { rows } = parseIndicatorCsv(
-      csv('DomainName,a.example.com,,Allowed,Low,t,d,,,,,false', 'DomainName,b.example.com,,Allow,Low,t,d,,,,,false'),
+      csv(
+        'DomainName,a.example.com,,Allowed,Low,t,d,,,,,false',
+        'DomainName,b.example.com,,Allow,Low,t,d,,,,,false',
+      ),
       ctx(),
     );
-    assert.deepEqual(rows.map((r) => r.draft?.action), ['Allowed', 'Allowed']);
+    assert.deepEqual(
+      rows.map((r) => r.draft?.action),
+      ['Allowed', 'Allowed'],
+    );
   });
 
   it('maps the legacy AlertAndBlock to BlockAndRemediate with a warning', () => {
-    const { rows } = parseIndicatorCsv(csv('FileSha256,deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689,,AlertAndBlock,Low,t,d,,,,,true'), ctx());
+    const { rows } = parseIndicatorCsv(
+      csv(
+        'FileSha256,deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689,,AlertAndBlock,Low,t,d,,,,,true',
+      ),
+      ctx(),
+    );
     assert.equal(rows[0]?.draft?.action, 'BlockAndRemediate');
     assert.ok(rows[0]?.findings.some((f) => f.code === 'legacyAction'));
   });
@@ -87,16 +98,25 @@ describe('parseIndicatorCsv', () => {
   });
 
   it('refuses BlockAndRemediate on a network indicator, as the portal would not import it', () => {
-    const { rows } = parseIndicatorCsv(csv('Url,http://evil.example.com/x,,BlockAndRemediate,Low,t,d,,,,,false'), ctx());
+    const { rows } = parseIndicatorCsv(
+      csv('Url,http://evil.example.com/x,,BlockAndRemediate,Low,t,d,,,,,false'),
+      ctx(),
+    );
     assert.ok(rows[0]?.findings.some((f) => f.code === 'actionNotSupported'));
   });
 
   it('numbers rows as a spreadsheet does, with the header as row 1', () => {
     const { report } = parseIndicatorCsv(
-      csv('DomainName,ok.example.com,,Block,Low,t,d,,,,,false', 'IpAddress,10.10.10.10,,Allowed,Low,t,d,,,,,false'),
+      csv(
+        'DomainName,ok.example.com,,Block,Low,t,d,,,,,false',
+        'IpAddress,10.10.10.10,,Allowed,Low,t,d,,,,,false',
+      ),
       ctx(),
     );
-    assert.ok(report.lines.some((l) => l.startsWith('Row 3 (error): 10.10.10.10 is a private address')), report.lines.join('\n'));
+    assert.ok(
+      report.lines.some((l) => l.startsWith('Row 3 (error): 10.10.10.10 is a private address')),
+      report.lines.join('\n'),
+    );
   });
 
   it('validates each row like a chat value, refusing a tenant domain', () => {
@@ -105,7 +125,10 @@ describe('parseIndicatorCsv', () => {
   });
 
   it('infers the type when the IndicatorType cell is empty', () => {
-    const { rows } = parseIndicatorCsv(csv(',hxxps://evil[.]example[.]com/x,,Block,Low,t,d,,,,,false'), ctx());
+    const { rows } = parseIndicatorCsv(
+      csv(',hxxps://evil[.]example[.]com/x,,Block,Low,t,d,,,,,false'),
+      ctx(),
+    );
     assert.equal(rows[0]?.draft?.indicatorType, 'Url');
     assert.equal(rows[0]?.draft?.indicatorValue, 'https://evil.example.com/x');
   });
@@ -116,7 +139,10 @@ describe('parseIndicatorCsv', () => {
   });
 
   it('reports a past expiration time', () => {
-    const { rows } = parseIndicatorCsv(csv('DomainName,evil.example.com,2018-09-16T12:11:06.2446367Z,Block,Low,t,d,,,,,false'), ctx());
+    const { rows } = parseIndicatorCsv(
+      csv('DomainName,evil.example.com,2018-09-16T12:11:06.2446367Z,Block,Low,t,d,,,,,false'),
+      ctx(),
+    );
     assert.ok(rows[0]?.findings.some((f) => f.code === 'expiryNotFuture'));
   });
 
@@ -144,27 +170,42 @@ describe('parseIndicatorCsv', () => {
 
   it('flags a row repeating an earlier one', () => {
     const { rows } = parseIndicatorCsv(
-      csv('DomainName,evil.example.com,,Block,Low,t,d,,,,,false', 'DomainName,EVIL.example.com,,Block,Low,t,d,,,,,false'),
+      csv(
+        'DomainName,evil.example.com,,Block,Low,t,d,,,,,false',
+        'DomainName,EVIL.example.com,,Block,Low,t,d,,,,,false',
+      ),
       ctx(),
     );
     assert.match(rows[1]?.findings.find((f) => f.code === 'duplicateInFile')?.message ?? '', /row 2/);
   });
 
   it('skips empty lines without shifting row numbers', () => {
-    const { rows } = parseIndicatorCsv(csv('', 'DomainName,evil.example.com,,Block,Low,t,d,,,,,false'), ctx());
+    const { rows } = parseIndicatorCsv(
+      csv('', 'DomainName,evil.example.com,,Block,Low,t,d,,,,,false'),
+      ctx(),
+    );
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.row, 3);
   });
 
   it('splits accepted rows into batches of at most 500', () => {
-    const lines = Array.from({ length: 1203 }, (_, i) => `DomainName,h${i}.evil.example.com,,Block,Low,t,d,,,,,false`);
+    const lines = Array.from(
+      { length: 1203 },
+      (_, i) => `DomainName,h${i}.evil.example.com,,Block,Low,t,d,,,,,false`,
+    );
     const { batches, report } = parseIndicatorCsv(csv(...lines), ctx());
-    assert.deepEqual(batches.map((b) => b.length), [500, 500, 203]);
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [500, 500, 203],
+    );
     assert.equal(report.batchCount, 3);
   });
 
   it('removes the formula-escape quote that the export adds', () => {
-    const { rows } = parseIndicatorCsv(csv(`DomainName,evil.example.com,,Block,Low,'=cmd,d,,,,,false`), ctx());
+    const { rows } = parseIndicatorCsv(
+      csv(`DomainName,evil.example.com,,Block,Low,'=cmd,d,,,,,false`),
+      ctx(),
+    );
     assert.equal(rows[0]?.draft?.title, '=cmd');
   });
 });
@@ -201,7 +242,11 @@ describe('exportIndicatorCsv', () => {
 
   it('writes Allowed, an empty expiration for never and a quoted group list', () => {
     const out = exportIndicatorCsv(indicators);
-    assert.ok(out.includes('DomainName,evil.example.com,,Allowed,Low,Partner site,needed,,"GroupName1,GroupName2",,,false\r\n'));
+    assert.ok(
+      out.includes(
+        'DomainName,evil.example.com,,Allowed,Low,Partner site,needed,,"GroupName1,GroupName2",,,false\r\n',
+      ),
+    );
   });
 
   it('writes a legacy action under its current name', () => {

@@ -11,8 +11,16 @@ describe('parseExpiry', () => {
     { name: '12h means twelve hours from now', text: '12h', expected: '2026-12-01T22:00:00Z' },
     { name: '2w means two weeks from now', text: '2w', expected: '2026-12-15T10:00:00Z' },
     { name: 'a date means the end of that day in UTC', text: '2026-12-31', expected: '2026-12-31T23:59:59Z' },
-    { name: 'an ISO time with fractions is truncated to seconds', text: '2027-01-16T12:11:06.2446367Z', expected: '2027-01-16T12:11:06Z' },
-    { name: 'an ISO time with an offset is converted to UTC', text: '2027-01-16T12:00:00+02:00', expected: '2027-01-16T10:00:00Z' },
+    {
+      name: 'an ISO time with fractions is truncated to seconds',
+      text: '2027-01-16T12:11:06.2446367Z',
+      expected: '2027-01-16T12:11:06Z',
+    },
+    {
+      name: 'an ISO time with an offset is converted to UTC',
+      text: '2027-01-16T12:00:00+02:00',
+      expected: '2027-01-16T10:00:00Z',
+    },
     { name: 'never means no expiry', text: 'never', expected: null },
     { name: 'keywords are case-insensitive', text: 'NEVER', expected: null },
     { name: 'exactly the maximum is allowed', text: '365d', expected: '2027-12-01T10:00:00Z' },

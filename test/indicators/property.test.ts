@@ -45,7 +45,10 @@ const anyInput: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ unit: 'binary', maxLength: 80 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
   { weight: 5, arbitrary: fc.tuple(structured, fc.nat(5)).map(([v, s]) => defang(v, s)) },
-  { weight: 1, arbitrary: fc.tuple(structured, fc.string({ unit: 'binary', maxLength: 4 })).map(([v, junk]) => v + junk) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(structured, fc.string({ unit: 'binary', maxLength: 4 })).map(([v, junk]) => v + junk),
+  },
 );
 
 const actions: ProductAction[] = ['allow', 'audit', 'warn', 'block', 'blockAndRemediate'];
@@ -58,11 +61,18 @@ describe('validation properties', () => {
         const ctx = context({ action });
         const result: ValueResult = validateValue(input, ctx);
         assert.ok(['ok', 'warning', 'error'].includes(result.verdict));
-        assert.equal(result.verdict === 'error', result.findings.some((f) => f.level === 'error'));
+        assert.equal(
+          result.verdict === 'error',
+          result.findings.some((f) => f.level === 'error'),
+        );
         if (result.verdict === 'error' || result.value === undefined || result.type === undefined) return;
         accepted++;
         const again = validateValue(result.value, { ...ctx, typeHint: result.type });
-        assert.equal(again.value, result.value, `${input} → ${result.value} → ${again.value ?? again.findings[0]?.message ?? ''}`);
+        assert.equal(
+          again.value,
+          result.value,
+          `${input} → ${result.value} → ${again.value ?? again.findings[0]?.message ?? ''}`,
+        );
         assert.equal(again.type, result.type);
         assert.notEqual(again.verdict, 'error');
         const unhinted = validateValue(result.value, ctx);
@@ -101,13 +111,17 @@ describe('validation properties', () => {
 
   it('parsing any command text either succeeds or throws a CommandParseError', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 120 }), fc.constantFrom('', '/block ', 'warn url ', 'subscribe hits '), (text, prefix) => {
-        try {
-          parseCommand(prefix + text, NOW);
-        } catch (err) {
-          assert.equal((err as Error).name, 'CommandParseError');
-        }
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 120 }),
+        fc.constantFrom('', '/block ', 'warn url ', 'subscribe hits '),
+        (text, prefix) => {
+          try {
+            parseCommand(prefix + text, NOW);
+          } catch (err) {
+            assert.equal((err as Error).name, 'CommandParseError');
+          }
+        },
+      ),
       { numRuns: 2_000, seed: 13 },
     );
   });

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { fromApiAction, toApiAction, requiresAlert, type IndicatorType, type ProductAction } from '../../bot/indicators/types';
+import {
+  fromApiAction,
+  toApiAction,
+  requiresAlert,
+  type IndicatorType,
+  type ProductAction,
+} from '../../bot/indicators/types';
 
 describe('toApiAction', () => {
   const cases: [ProductAction, IndicatorType, string][] = [
@@ -40,6 +46,9 @@ describe('toApiAction', () => {
   });
 
   it('maps the legacy Alert and AlertAndBlock to Audit and Block and remediate', () => {
-    assert.deepEqual([fromApiAction('Alert'), fromApiAction('AlertAndBlock')], ['audit', 'blockAndRemediate']);
+    assert.deepEqual(
+      [fromApiAction('Alert'), fromApiAction('AlertAndBlock')],
+      ['audit', 'blockAndRemediate'],
+    );
   });
 });

@@ -10,35 +10,180 @@ function codes(result: { findings: { code: string }[] }): string[] {
 describe('validateValue', () => {
   describe('refanging and normalisation', () => {
     const cases: { name: string; input: string; type: IndicatorType; value: string }[] = [
-      { name: 'hxxps and [.] are refanged in a URL', input: 'hxxps://evil[.]example[.]com/path', type: 'Url', value: 'https://evil.example.com/path' },
-      { name: 'a defanged IPv4 address is refanged', input: '1.2.3[.]4', type: 'IpAddress', value: '1.2.3.4' },
-      { name: '(.) and {.} are refanged', input: 'evil(.)example{.}com', type: 'DomainName', value: 'evil.example.com' },
-      { name: '[dot] is refanged', input: 'evil[dot]example[dot]com', type: 'DomainName', value: 'evil.example.com' },
-      { name: '[:] in the scheme is refanged', input: 'hxxp[:]//evil.example.com/a', type: 'Url', value: 'http://evil.example.com/a' },
-      { name: 'surrounding angle brackets are removed', input: '<evil.example.com>', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'surrounding quotes are removed', input: '"evil.example.com"', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'typographic quotes are removed', input: '“evil.example.com”', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'zero-width characters are removed', input: 'evil\u200b.example.com', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'the host is lower-cased', input: 'EVIL.Example.COM', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'a trailing root dot is dropped from a domain', input: 'evil.example.com.', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'an IDN is converted to punycode', input: 'bücher.de', type: 'DomainName', value: 'xn--bcher-kva.de' },
-      { name: 'an IDN host in a URL is converted to punycode', input: 'https://bücher.de/x', type: 'Url', value: 'https://xn--bcher-kva.de/x' },
-      { name: 'the default HTTPS port is removed', input: 'https://evil.example.com:443/a', type: 'Url', value: 'https://evil.example.com/a' },
-      { name: 'the default HTTP port is removed', input: 'http://evil.example.com:80/a', type: 'Url', value: 'http://evil.example.com/a' },
-      { name: 'a non-default port is kept', input: 'http://evil.example.com:8080/a', type: 'Url', value: 'http://evil.example.com:8080/a' },
-      { name: 'the scheme and host of a URL are lower-cased but the path is kept', input: 'HTTPS://EVIL.example.com/Login', type: 'Url', value: 'https://evil.example.com/Login' },
-      { name: 'a bare slash after the host is dropped', input: 'https://evil.example.com/', type: 'Url', value: 'https://evil.example.com' },
-      { name: 'the fragment of a URL is removed', input: 'https://evil.example.com/a#top', type: 'Url', value: 'https://evil.example.com/a' },
-      { name: 'the query string of a URL is kept', input: 'https://evil.example.com/a?b=1', type: 'Url', value: 'https://evil.example.com/a?b=1' },
-      { name: 'IPv6 is written in full 8-segment form', input: '2001:4860:4860::8888', type: 'IpAddress', value: '2001:4860:4860:0:0:0:0:8888' },
-      { name: 'an IPv6 address in brackets is accepted', input: '[2001:4860:4860::8844]', type: 'IpAddress', value: '2001:4860:4860:0:0:0:0:8844' },
-      { name: 'an MD5 hash is lower-cased', input: 'AABBCCDDEEFF00112233445566778899', type: 'FileMd5', value: 'aabbccddeeff00112233445566778899' },
-      { name: 'a 40-hex value is classified as SHA-1', input: 'deadbeafb263b10b284405889fb25dcc3bf1aebb', type: 'FileSha1', value: 'deadbeafb263b10b284405889fb25dcc3bf1aebb' },
-      { name: 'a 64-hex value is classified as SHA-256', input: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689', type: 'FileSha256', value: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689' },
-      { name: 'a colon-separated 20-byte thumbprint is classified as a certificate', input: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01', type: 'CertificateThumbprint', value: 'abcdef0123456789abcdef0123456789abcdef01' },
-      { name: 'a sha256: prefix names the hash type', input: 'sha256:DEADBEAFD034A66599407E2FA2CCAF15D11F1079FC0D012BB7B2B8CE66673689', type: 'FileSha256', value: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689' },
-      { name: 'credentials before @ are dropped from a URL', input: 'http://paypal.com@evil.example.com/x', type: 'Url', value: 'http://evil.example.com/x' },
-      { name: 'a host with a path and no scheme is a URL kept without a scheme', input: 'evil.example.com/login', type: 'Url', value: 'evil.example.com/login' },
+      {
+        name: 'hxxps and [.] are refanged in a URL',
+        input: 'hxxps://evil[.]example[.]com/path',
+        type: 'Url',
+        value: 'https://evil.example.com/path',
+      },
+      {
+        name: 'a defanged IPv4 address is refanged',
+        input: '1.2.3[.]4',
+        type: 'IpAddress',
+        value: '1.2.3.4',
+      },
+      {
+        name: '(.) and {.} are refanged',
+        input: 'evil(.)example{.}com',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: '[dot] is refanged',
+        input: 'evil[dot]example[dot]com',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: '[:] in the scheme is refanged',
+        input: 'hxxp[:]//evil.example.com/a',
+        type: 'Url',
+        value: 'http://evil.example.com/a',
+      },
+      {
+        name: 'surrounding angle brackets are removed',
+        input: '<evil.example.com>',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'surrounding quotes are removed',
+        input: '"evil.example.com"',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'typographic quotes are removed',
+        input: '“evil.example.com”',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'zero-width characters are removed',
+        input: 'evil\u200b.example.com',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'the host is lower-cased',
+        input: 'EVIL.Example.COM',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'a trailing root dot is dropped from a domain',
+        input: 'evil.example.com.',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'an IDN is converted to punycode',
+        input: 'bücher.de',
+        type: 'DomainName',
+        value: 'xn--bcher-kva.de',
+      },
+      {
+        name: 'an IDN host in a URL is converted to punycode',
+        input: 'https://bücher.de/x',
+        type: 'Url',
+        value: 'https://xn--bcher-kva.de/x',
+      },
+      {
+        name: 'the default HTTPS port is removed',
+        input: 'https://evil.example.com:443/a',
+        type: 'Url',
+        value: 'https://evil.example.com/a',
+      },
+      {
+        name: 'the default HTTP port is removed',
+        input: 'http://evil.example.com:80/a',
+        type: 'Url',
+        value: 'http://evil.example.com/a',
+      },
+      {
+        name: 'a non-default port is kept',
+        input: 'http://evil.example.com:8080/a',
+        type: 'Url',
+        value: 'http://evil.example.com:8080/a',
+      },
+      {
+        name: 'the scheme and host of a URL are lower-cased but the path is kept',
+        input: 'HTTPS://EVIL.example.com/Login',
+        type: 'Url',
+        value: 'https://evil.example.com/Login',
+      },
+      {
+        name: 'a bare slash after the host is dropped',
+        input: 'https://evil.example.com/',
+        type: 'Url',
+        value: 'https://evil.example.com',
+      },
+      {
+        name: 'the fragment of a URL is removed',
+        input: 'https://evil.example.com/a#top',
+        type: 'Url',
+        value: 'https://evil.example.com/a',
+      },
+      {
+        name: 'the query string of a URL is kept',
+        input: 'https://evil.example.com/a?b=1',
+        type: 'Url',
+        value: 'https://evil.example.com/a?b=1',
+      },
+      {
+        name: 'IPv6 is written in full 8-segment form',
+        input: '2001:4860:4860::8888',
+        type: 'IpAddress',
+        value: '2001:4860:4860:0:0:0:0:8888',
+      },
+      {
+        name: 'an IPv6 address in brackets is accepted',
+        input: '[2001:4860:4860::8844]',
+        type: 'IpAddress',
+        value: '2001:4860:4860:0:0:0:0:8844',
+      },
+      {
+        name: 'an MD5 hash is lower-cased',
+        input: 'AABBCCDDEEFF00112233445566778899',
+        type: 'FileMd5',
+        value: 'aabbccddeeff00112233445566778899',
+      },
+      {
+        name: 'a 40-hex value is classified as SHA-1',
+        input: 'deadbeafb263b10b284405889fb25dcc3bf1aebb',
+        type: 'FileSha1',
+        value: 'deadbeafb263b10b284405889fb25dcc3bf1aebb',
+      },
+      {
+        name: 'a 64-hex value is classified as SHA-256',
+        input: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689',
+        type: 'FileSha256',
+        value: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689',
+      },
+      {
+        name: 'a colon-separated 20-byte thumbprint is classified as a certificate',
+        input: 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01',
+        type: 'CertificateThumbprint',
+        value: 'abcdef0123456789abcdef0123456789abcdef01',
+      },
+      {
+        name: 'a sha256: prefix names the hash type',
+        input: 'sha256:DEADBEAFD034A66599407E2FA2CCAF15D11F1079FC0D012BB7B2B8CE66673689',
+        type: 'FileSha256',
+        value: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689',
+      },
+      {
+        name: 'credentials before @ are dropped from a URL',
+        input: 'http://paypal.com@evil.example.com/x',
+        type: 'Url',
+        value: 'http://evil.example.com/x',
+      },
+      {
+        name: 'a host with a path and no scheme is a URL kept without a scheme',
+        input: 'evil.example.com/login',
+        type: 'Url',
+        value: 'evil.example.com/login',
+      },
     ];
     for (const c of cases) {
       it(`${c.name}`, () => {
@@ -51,16 +196,71 @@ describe('validateValue', () => {
   });
 
   describe('type hints', () => {
-    const cases: { name: string; input: string; hint: IndicatorType; type?: IndicatorType; value?: string; code?: string }[] = [
-      { name: 'a 40-hex value with the cert hint is a certificate thumbprint', input: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01', hint: 'CertificateThumbprint', type: 'CertificateThumbprint', value: 'abcdef0123456789abcdef0123456789abcdef01' },
-      { name: 'a SHA-256 given as md5 is refused with the real type named', input: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689', hint: 'FileMd5', code: 'hashLengthMismatch' },
-      { name: 'a 64-hex certificate thumbprint is refused because Defender takes SHA-1 thumbprints', input: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689', hint: 'CertificateThumbprint', code: 'invalidThumbprint' },
-      { name: 'a URL without a path given as a domain becomes its host', input: 'https://evil.example.com', hint: 'DomainName', type: 'DomainName', value: 'evil.example.com' },
-      { name: 'a URL with a path given as a domain is refused', input: 'https://evil.example.com/x', hint: 'DomainName', code: 'typeMismatch' },
-      { name: 'an IP address given as a domain is refused', input: '8.8.8.8', hint: 'DomainName', code: 'typeMismatch' },
-      { name: 'a domain given as an IP is refused', input: 'evil.example.com', hint: 'IpAddress', code: 'typeMismatch' },
-      { name: 'a bare domain given as a URL is a scheme-less URL', input: 'evil.example.com', hint: 'Url', type: 'Url', value: 'evil.example.com' },
-      { name: 'a hash given as a URL is refused', input: 'deadbeafb263b10b284405889fb25dcc3bf1aebb', hint: 'Url', code: 'typeMismatch' },
+    const cases: {
+      name: string;
+      input: string;
+      hint: IndicatorType;
+      type?: IndicatorType;
+      value?: string;
+      code?: string;
+    }[] = [
+      {
+        name: 'a 40-hex value with the cert hint is a certificate thumbprint',
+        input: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01',
+        hint: 'CertificateThumbprint',
+        type: 'CertificateThumbprint',
+        value: 'abcdef0123456789abcdef0123456789abcdef01',
+      },
+      {
+        name: 'a SHA-256 given as md5 is refused with the real type named',
+        input: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689',
+        hint: 'FileMd5',
+        code: 'hashLengthMismatch',
+      },
+      {
+        name: 'a 64-hex certificate thumbprint is refused because Defender takes SHA-1 thumbprints',
+        input: 'deadbeafd034a66599407e2fa2ccaf15d11f1079fc0d012bb7b2b8ce66673689',
+        hint: 'CertificateThumbprint',
+        code: 'invalidThumbprint',
+      },
+      {
+        name: 'a URL without a path given as a domain becomes its host',
+        input: 'https://evil.example.com',
+        hint: 'DomainName',
+        type: 'DomainName',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'a URL with a path given as a domain is refused',
+        input: 'https://evil.example.com/x',
+        hint: 'DomainName',
+        code: 'typeMismatch',
+      },
+      {
+        name: 'an IP address given as a domain is refused',
+        input: '8.8.8.8',
+        hint: 'DomainName',
+        code: 'typeMismatch',
+      },
+      {
+        name: 'a domain given as an IP is refused',
+        input: 'evil.example.com',
+        hint: 'IpAddress',
+        code: 'typeMismatch',
+      },
+      {
+        name: 'a bare domain given as a URL is a scheme-less URL',
+        input: 'evil.example.com',
+        hint: 'Url',
+        type: 'Url',
+        value: 'evil.example.com',
+      },
+      {
+        name: 'a hash given as a URL is refused',
+        input: 'deadbeafb263b10b284405889fb25dcc3bf1aebb',
+        hint: 'Url',
+        code: 'typeMismatch',
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -78,7 +278,11 @@ describe('validateValue', () => {
 
   describe('refusals', () => {
     const cases: { name: string; input: string; code: string }[] = [
-      { name: 'the internal Defender address 245.245.0.1 is refused', input: '245.245.0.1', code: 'defenderInternalIp' },
+      {
+        name: 'the internal Defender address 245.245.0.1 is refused',
+        input: '245.245.0.1',
+        code: 'defenderInternalIp',
+      },
       { name: 'a private 10/8 address is refused', input: '10.0.0.1', code: 'nonPublicIp' },
       { name: 'a private 172.16/12 address is refused', input: '172.16.5.4', code: 'nonPublicIp' },
       { name: 'a private 192.168/16 address is refused', input: '192.168.1.1', code: 'nonPublicIp' },
@@ -98,7 +302,11 @@ describe('validateValue', () => {
       { name: 'an IPv6 unique-local address is refused', input: 'fd12:3456::1', code: 'nonPublicIp' },
       { name: 'the IPv6 documentation range is refused', input: '2001:db8::1', code: 'nonPublicIp' },
       { name: 'an IPv6 multicast address is refused', input: 'ff02::1', code: 'nonPublicIp' },
-      { name: 'an IPv4-mapped IPv6 address is refused with the IPv4 form suggested', input: '::ffff:8.8.8.8', code: 'ipv4MappedIp' },
+      {
+        name: 'an IPv4-mapped IPv6 address is refused with the IPv4 form suggested',
+        input: '::ffff:8.8.8.8',
+        code: 'ipv4MappedIp',
+      },
       { name: 'an IPv6 zone index is refused', input: 'fe80::1%eth0', code: 'invalidIp' },
       { name: 'an IPv6 address outside 2000::/3 is refused', input: '4000::1', code: 'nonPublicIp' },
       { name: 'an IPv4 CIDR block is refused', input: '8.8.8.0/24', code: 'cidrNotSupported' },
@@ -107,8 +315,16 @@ describe('validateValue', () => {
       { name: 'a short IP range is refused', input: '8.8.8.1-9', code: 'ipRangeNotSupported' },
       { name: 'an IP wildcard is refused', input: '8.8.8.*', code: 'wildcardNotSupported' },
       { name: 'a domain wildcard is refused', input: '*.evil.example.com', code: 'wildcardNotSupported' },
-      { name: 'a wildcard in a URL host is refused', input: 'https://*.evil.example.com/x', code: 'wildcardNotSupported' },
-      { name: 'a wildcard at the end of a URL path is refused', input: 'https://evil.example.com/x/*', code: 'wildcardNotSupported' },
+      {
+        name: 'a wildcard in a URL host is refused',
+        input: 'https://*.evil.example.com/x',
+        code: 'wildcardNotSupported',
+      },
+      {
+        name: 'a wildcard at the end of a URL path is refused',
+        input: 'https://evil.example.com/x/*',
+        code: 'wildcardNotSupported',
+      },
       { name: 'a public suffix is refused', input: 'co.uk', code: 'publicSuffix' },
       { name: 'a private public suffix from the PSL is refused', input: 'github.io', code: 'publicSuffix' },
       { name: 'a TLD-only entry is refused', input: 'com', code: 'topLevelDomain' },
@@ -119,13 +335,29 @@ describe('validateValue', () => {
       { name: 'an IP written in hex is refused as disguised', input: '0x7f.1', code: 'disguisedIp' },
       { name: 'an ftp URL is refused', input: 'ftp://evil.example.com/file', code: 'unsupportedScheme' },
       { name: 'a javascript URL is refused', input: 'javascript://alert(1)', code: 'unsupportedScheme' },
-      { name: 'a URL with a private IP host is refused', input: 'http://192.168.0.1/admin', code: 'nonPublicIp' },
-      { name: 'a label with invalid characters is refused', input: 'ev!l.example.com', code: 'invalidDomain' },
+      {
+        name: 'a URL with a private IP host is refused',
+        input: 'http://192.168.0.1/admin',
+        code: 'nonPublicIp',
+      },
+      {
+        name: 'a label with invalid characters is refused',
+        input: 'ev!l.example.com',
+        code: 'invalidDomain',
+      },
       { name: 'a domain with an empty label is refused', input: 'evil..example.com', code: 'invalidDomain' },
-      { name: 'a hash of an odd length is refused', input: 'deadbeafb263b10b284405889fb25dcc3bf1aeb', code: 'invalidHash' },
+      {
+        name: 'a hash of an odd length is refused',
+        input: 'deadbeafb263b10b284405889fb25dcc3bf1aeb',
+        code: 'invalidHash',
+      },
       { name: 'an all-zero hash is refused', input: '00000000000000000000000000000000', code: 'invalidHash' },
       { name: 'an empty value is refused', input: '   ', code: 'empty' },
-      { name: 'a value over the length limit is refused', input: `https://evil.example.com/${'a'.repeat(5000)}`, code: 'tooLong' },
+      {
+        name: 'a value over the length limit is refused',
+        input: `https://evil.example.com/${'a'.repeat(5000)}`,
+        code: 'tooLong',
+      },
     ];
     for (const c of cases) {
       it(c.name, () => {
@@ -161,7 +393,10 @@ describe('validateValue', () => {
 
     it('a URL with credentials is a warning that names the real host', () => {
       const result = validateValue('http://paypal.com@evil.example.com/x', context());
-      assert.match(result.findings.find((f) => f.code === 'urlCredentials')?.message ?? '', /evil\.example\.com/);
+      assert.match(
+        result.findings.find((f) => f.code === 'urlCredentials')?.message ?? '',
+        /evil\.example\.com/,
+      );
     });
 
     it('an unknown top-level domain is a warning', () => {
@@ -184,12 +419,18 @@ describe('validateValue', () => {
     });
 
     it('Audit on a certificate is refused', () => {
-      const result = validateValue('abcdef0123456789abcdef0123456789abcdef01', context({ action: 'audit', typeHint: 'CertificateThumbprint' }));
+      const result = validateValue(
+        'abcdef0123456789abcdef0123456789abcdef01',
+        context({ action: 'audit', typeHint: 'CertificateThumbprint' }),
+      );
       assert.ok(codes(result).includes('actionNotSupported'));
     });
 
     it('Block on a certificate is submitted as BlockAndRemediate with a warning', () => {
-      const result = validateValue('abcdef0123456789abcdef0123456789abcdef01', context({ typeHint: 'CertificateThumbprint' }));
+      const result = validateValue(
+        'abcdef0123456789abcdef0123456789abcdef01',
+        context({ typeHint: 'CertificateThumbprint' }),
+      );
       assert.equal(result.apiAction, 'BlockAndRemediate');
       assert.ok(codes(result).includes('certificateBlockRemediates'));
     });
@@ -199,7 +440,10 @@ describe('validateValue', () => {
     });
 
     it('Block and remediate on a file hash is submitted as BlockAndRemediate', () => {
-      const result = validateValue('deadbeafb263b10b284405889fb25dcc3bf1aebb', context({ action: 'blockAndRemediate' }));
+      const result = validateValue(
+        'deadbeafb263b10b284405889fb25dcc3bf1aebb',
+        context({ action: 'blockAndRemediate' }),
+      );
       assert.equal(result.apiAction, 'BlockAndRemediate');
     });
   });
@@ -209,13 +453,22 @@ describe('validateValue', () => {
       { name: 'blocking a tenant domain is refused', input: 'contoso.com' },
       { name: 'blocking a subdomain of a tenant domain is refused', input: 'mail.contoso.com' },
       { name: 'blocking a configured protected domain is refused', input: 'partner-portal.example.org' },
-      { name: 'blocking the parent of a protected domain is refused because a domain covers its subdomains', input: 'example.org' },
+      {
+        name: 'blocking the parent of a protected domain is refused because a domain covers its subdomains',
+        input: 'example.org',
+      },
       { name: 'blocking Microsoft sign-in is refused', input: 'login.microsoftonline.com' },
-      { name: 'blocking microsoft.com is refused because it covers Entra, Graph and Teams endpoints', input: 'microsoft.com' },
+      {
+        name: 'blocking microsoft.com is refused because it covers Entra, Graph and Teams endpoints',
+        input: 'microsoft.com',
+      },
       { name: 'blocking the Teams service is refused', input: 'teams.microsoft.com' },
       { name: 'blocking the Bot Framework service is refused', input: 'smba.trafficmanager.net' },
       { name: 'blocking the Defender API is refused', input: 'api.security.microsoft.com' },
-      { name: 'blocking a URL on Microsoft sign-in is refused', input: 'https://login.microsoftonline.com/common/oauth2/v2.0/token' },
+      {
+        name: 'blocking a URL on Microsoft sign-in is refused',
+        input: 'https://login.microsoftonline.com/common/oauth2/v2.0/token',
+      },
       { name: 'blocking a defanged protected domain is refused', input: 'login[.]microsoftonline[.]com' },
     ];
     for (const c of refused) {
@@ -231,11 +484,15 @@ describe('validateValue', () => {
     });
 
     it('allowing a protected domain is not refused', () => {
-      assert.ok(!codes(validateValue('contoso.com', context({ action: 'allow' }))).includes('protectedDomain'));
+      assert.ok(
+        !codes(validateValue('contoso.com', context({ action: 'allow' }))).includes('protectedDomain'),
+      );
     });
 
     it('auditing a protected domain is not refused', () => {
-      assert.ok(!codes(validateValue('contoso.com', context({ action: 'audit' }))).includes('protectedDomain'));
+      assert.ok(
+        !codes(validateValue('contoso.com', context({ action: 'audit' }))).includes('protectedDomain'),
+      );
     });
 
     it('a lookalike that merely ends with a protected name is not protected', () => {
@@ -268,13 +525,23 @@ describe('validateValue', () => {
     });
 
     it('a file hash for a mobile-only group is refused', () => {
-      const result = validateValue('deadbeafb263b10b284405889fb25dcc3bf1aebb', context({ scope: { kind: 'groups', groups: ['Android phones'] } }));
+      const result = validateValue(
+        'deadbeafb263b10b284405889fb25dcc3bf1aebb',
+        context({ scope: { kind: 'groups', groups: ['Android phones'] } }),
+      );
       assert.equal(result.verdict, 'error');
       assert.ok(codes(result).includes('notEnforcedInScope'));
     });
 
     it('a certificate for a mobile-only group is refused', () => {
-      const result = validateValue('abcdef0123456789abcdef0123456789abcdef01', context({ typeHint: 'CertificateThumbprint', action: 'allow', scope: { kind: 'groups', groups: ['Mobile'] } }));
+      const result = validateValue(
+        'abcdef0123456789abcdef0123456789abcdef01',
+        context({
+          typeHint: 'CertificateThumbprint',
+          action: 'allow',
+          scope: { kind: 'groups', groups: ['Mobile'] },
+        }),
+      );
       assert.ok(codes(result).includes('notEnforcedInScope'));
     });
 
@@ -313,23 +580,36 @@ describe('validateValue', () => {
     });
 
     it('an unknown device group is refused with the known groups listed', () => {
-      const result = validateValue('evil.example.com', context({ scope: { kind: 'groups', groups: ['Nope'] } }));
+      const result = validateValue(
+        'evil.example.com',
+        context({ scope: { kind: 'groups', groups: ['Nope'] } }),
+      );
       const finding = result.findings.find((f) => f.code === 'unknownGroup');
       assert.match(finding?.suggestion ?? '', /Windows servers/);
     });
 
     it('a device group is matched case-insensitively and written in its known spelling', () => {
-      const result = validateValue('evil.example.com', context({ scope: { kind: 'groups', groups: ['windows SERVERS'] } }));
+      const result = validateValue(
+        'evil.example.com',
+        context({ scope: { kind: 'groups', groups: ['windows SERVERS'] } }),
+      );
       assert.deepEqual(result.scope, { kind: 'groups', groups: ['Windows servers'] });
       assert.equal(result.verdict, 'ok');
     });
 
     it('an empty group list is refused', () => {
-      assert.ok(codes(validateValue('evil.example.com', context({ scope: { kind: 'groups', groups: [] } }))).includes('noGroups'));
+      assert.ok(
+        codes(validateValue('evil.example.com', context({ scope: { kind: 'groups', groups: [] } }))).includes(
+          'noGroups',
+        ),
+      );
     });
 
     it('groups cannot be verified without known groups, which is a warning', () => {
-      const result = validateValue('evil.example.com', context({ knownGroups: [], scope: { kind: 'groups', groups: ['X'] } }));
+      const result = validateValue(
+        'evil.example.com',
+        context({ knownGroups: [], scope: { kind: 'groups', groups: ['X'] } }),
+      );
       assert.ok(codes(result).includes('groupsUnverified'));
       assert.equal(result.verdict, 'warning');
     });
