@@ -4,7 +4,11 @@
  */
 import type { CloudAdapter, ConversationState } from 'botbuilder';
 import { CardRenderer } from './cards/cardRenderer';
+import { COMMAND_NAMES, COMMAND_USAGE } from './commands/commandParser';
 import type { Config } from './config';
+import type { DefenderClient } from './defender/defenderClient';
+import type { Feature, FeatureDeps, TableFactory } from './feature';
+import type { GraphClient } from './graph/graphClient';
 import type { Logger } from './logging';
 import type { HealthCheck } from './server';
 import type { ConversationStore } from './storage/conversationStore';
@@ -13,7 +17,7 @@ import { CardActionRouter } from './teams/cardActionRouter';
 import { CommandRouter } from './teams/commandRouter';
 import { HelpCommand, type HelpEntry } from './teams/commands/helpCommand';
 import { IocBot } from './teams/iocBot';
-import { COMMAND_HELP } from './teams/commandCatalog';
+import { AdapterMessenger } from './teams/proactiveMessenger';
 
 /** What the bot is built from. */
 export interface AppDeps {
@@ -21,6 +25,9 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly conversations: ConversationStore;
   readonly conversationState: ConversationState;
+  readonly tables: TableFactory;
+  readonly defender: DefenderClient;
+  readonly graph: GraphClient;
   readonly cards?: CardRenderer;
   readonly now?: () => Date;
 }
@@ -31,23 +38,62 @@ export interface App {
   readonly bot: IocBot;
   readonly commands: CommandRouter;
   readonly cardActions: CardActionRouter;
+  readonly features: readonly Feature[];
   readonly health: readonly HealthCheck[];
+  /** Starts the features' background work. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
-/** Builds the adapter, routers and bot. */
+/** The features of the bot, in the order their commands are routed. */
+const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [];
+
+/** The help card's lines: every command of the grammar. */
+export function helpEntries(): HelpEntry[] {
+  return COMMAND_NAMES.map((name) => COMMAND_USAGE[name]);
+}
+
+/** Builds the adapter, routers, features and bot. */
 export function buildApp(deps: AppDeps): App {
   const cards = deps.cards ?? new CardRenderer();
-  const entries: readonly HelpEntry[] = COMMAND_HELP;
-  const help = new HelpCommand(cards, entries);
-  const commands = new CommandRouter([help], help.fallback);
-  const cardActions = new CardActionRouter([]);
+  const now = deps.now ?? (() => new Date());
+  const adapter = createAdapter(deps.config.bot, deps.logger, { allowedTenantIds: deps.config.allowedTenantIds });
+  const featureDeps: FeatureDeps = {
+    config: deps.config,
+    logger: deps.logger,
+    now,
+    cards,
+    tables: deps.tables,
+    conversations: deps.conversations,
+    defender: deps.defender,
+    graph: deps.graph,
+    messenger: new AdapterMessenger(adapter, deps.config.bot.MicrosoftAppId),
+    adapter,
+  };
+  const features = FEATURES.map((make) => make(featureDeps));
+  const help = new HelpCommand(cards, helpEntries());
+  const commands = new CommandRouter([help, ...features.flatMap((f) => f.commands ?? [])], help.fallback);
+  const cardActions = new CardActionRouter(features.flatMap((f) => f.cardActions ?? []));
   const bot = new IocBot({
     commands,
     cardActions,
     conversations: deps.conversations,
     conversationState: deps.conversationState,
     logger: deps.logger,
-    now: deps.now,
+    now,
   });
-  return { adapter: createAdapter(deps.config.bot, deps.logger), bot, commands, cardActions, health: [] };
+  return {
+    adapter,
+    bot,
+    commands,
+    cardActions,
+    features,
+    health: features.flatMap((f) => f.health ?? []),
+    start: async () => {
+      for (const f of features) await f.start?.();
+    },
+    stop: async () => {
+      for (const f of [...features].reverse()) await f.stop?.();
+    },
+  };
 }

@@ -15,6 +15,7 @@ import { startPlayground } from './local/playground';
 import { repoRoot } from './paths';
 import { Secret } from './secret';
 import { buildApp } from './app';
+import { createClients } from './clients';
 import { createServer, type HealthCheck } from './server';
 import { AzureTableStore } from './storage/tableStore';
 import { ConversationStore, type ConversationRecord } from './storage/conversationStore';
@@ -78,18 +79,24 @@ async function main(): Promise<void> {
       },
     },
   ];
+  const connection = storageConnection;
+  const clients = createClients(resolved, logger);
   const app = buildApp({
     config: resolved,
     logger,
     conversations: new ConversationStore(conversationsTable),
-    conversationState: new ConversationState(new BlobsStorage(storageConnection, 'botstate')),
+    conversationState: new ConversationState(new BlobsStorage(connection, 'botstate')),
+    tables: <T>(name: string) => AzureTableStore.fromConnectionString<T>(connection, name),
+    defender: clients.defender,
+    graph: clients.graph,
   });
-  health.push(...app.health);
+  health.push(...clients.health, ...app.health);
 
   const server = createServer({ adapter: app.adapter, bot: app.bot, health, logger, version: VERSION });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const botEndpoint = `http://127.0.0.1:${config.port}/api/messages`;
   logger.info({ endpoint: botEndpoint, mode: config.mode }, 'bot listening');
+  await app.start();
 
   if (config.embedded.playground) {
     const playground = await startPlayground({
@@ -116,6 +123,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     void (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.stop();
       for (const h of helpers.reverse()) await h.stop();
       for (const stop of stops.reverse()) await stop();
       process.exit(0);

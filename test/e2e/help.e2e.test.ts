@@ -70,7 +70,7 @@ describe('end to end over HTTP: /help', () => {
 
 describe('end to end over HTTP: /healthz', () => {
   it('reports every dependency and answers 200 when all are healthy', async () => {
-    const harness = new BotHarness(undefined, [{ name: 'storage', check: () => Promise.resolve() }]);
+    const harness = new BotHarness({ health: [{ name: 'storage', check: () => Promise.resolve() }] });
     await harness.start();
     try {
       const res = await harness.get('/healthz');
@@ -82,10 +82,12 @@ describe('end to end over HTTP: /healthz', () => {
   });
 
   it('answers 503 and names the failing dependency', async () => {
-    const harness = new BotHarness(undefined, [
-      { name: 'storage', check: () => Promise.resolve() },
-      { name: 'defender', check: () => Promise.reject(new Error('connection refused')) },
-    ]);
+    const harness = new BotHarness({
+      health: [
+        { name: 'storage', check: () => Promise.resolve() },
+        { name: 'defender', check: () => Promise.reject(new Error('connection refused')) },
+      ],
+    });
     await harness.start();
     try {
       const res = await harness.get('/healthz');
