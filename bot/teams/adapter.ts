@@ -154,6 +154,7 @@ export class PasswordCredentialsFactory implements BotCredentialsFactory {
     appId: string,
     audience: string | undefined,
     loginEndpoint: string,
+    _validateAuthority?: boolean,
   ): Promise<ServiceClientCredentials> {
     if (appId !== this.bot.MicrosoftAppId) return Promise.reject(new Error('Invalid appId.'));
     const base = audience ?? this.defaultScope;

@@ -12,7 +12,8 @@ import { loadConfig, type Config } from '../../bot/config';
 import { createLogger, type Logger } from '../../bot/logging';
 import { createServer as createBotServer } from '../../bot/server';
 import { ConversationStore, type ConversationRecord } from '../../bot/storage/conversationStore';
-import { createAdapter } from '../../bot/teams/adapter';
+import type { DefenderClient } from '../../bot/defender/defenderClient';
+import type { GraphClient } from '../../bot/graph/graphClient';
 import { FakeTableStore } from '../support/fakeTableStore';
 import { OpenIdStub } from '../support/openIdStub';
 import { LogCapture } from './logCapture';
@@ -64,8 +65,6 @@ export class RecordingConnector {
 export interface ProductionHarnessOptions {
   /** Variables laid over the production defaults. */
   readonly env?: Record<string, string>;
-  /** Build the adapter with the tenant guard (`createAdapter(..., { allowedTenantIds })`) instead of buildApp's. */
-  readonly tenantGuard?: boolean;
 }
 
 export class ProductionHarness {
@@ -107,10 +106,11 @@ export class ProductionHarness {
       logger,
       conversations: new ConversationStore(this.conversationsTable),
       conversationState: new ConversationState(new MemoryStorage()),
+      tables: <T>() => new FakeTableStore<T>(),
+      defender: unused<DefenderClient>('DefenderClient'),
+      graph: unused<GraphClient>('GraphClient'),
     });
-    this.adapter = this.options.tenantGuard
-      ? createAdapter(this.config.bot, logger, { allowedTenantIds: this.config.allowedTenantIds })
-      : this.app.adapter;
+    this.adapter = this.app.adapter;
     this.server = createBotServer({
       adapter: this.adapter,
       bot: this.app.bot,
@@ -160,6 +160,17 @@ export class ProductionHarness {
     await this.connector.stop();
     await this.openId.stop();
   }
+}
+
+/** A client these tests never reach: every method rejects, naming what was called. */
+function unused<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, property) =>
+      // Not thenable, so awaiting the client itself does not call anything.
+      property === 'then'
+        ? undefined
+        : () => Promise.reject(new Error(`${name}.${String(property)} is not used by the auth tests`)),
+  });
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
