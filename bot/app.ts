@@ -18,6 +18,7 @@ import { CommandRouter } from './teams/commandRouter';
 import { HelpCommand, type HelpEntry } from './teams/commands/helpCommand';
 import { IocBot } from './teams/iocBot';
 import { AdapterMessenger } from './teams/proactiveMessenger';
+import { createIndicatorRequestsFeature } from './requests/indicatorRequestsFeature';
 
 /** What the bot is built from. */
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface App {
   readonly commands: CommandRouter;
   readonly cardActions: CardActionRouter;
   readonly features: readonly Feature[];
+  /** What the features were built from (tests reach shared services through it). */
+  readonly featureDeps: FeatureDeps;
   readonly health: readonly HealthCheck[];
   /** Starts the features' background work. */
   start(): Promise<void>;
@@ -46,7 +49,9 @@ export interface App {
 }
 
 /** The features of the bot, in the order their commands are routed. */
-const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [];
+const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [
+  createIndicatorRequestsFeature,
+];
 
 /** The help card's lines: every command of the grammar. */
 export function helpEntries(): HelpEntry[] {
@@ -88,6 +93,7 @@ export function buildApp(deps: AppDeps): App {
     commands,
     cardActions,
     features,
+    featureDeps,
     health: features.flatMap((f) => f.health ?? []),
     start: async () => {
       for (const f of features) await f.start?.();

@@ -76,6 +76,8 @@ export interface Config {
     readonly defaultExpiryDays: number;
     readonly maxExpiryDays: number;
     readonly defaultDeviceGroups: readonly string[];
+    /** Device groups that hold only iOS/Android devices (file and certificate indicators do nothing there). */
+    readonly mobileDeviceGroups: readonly string[];
     readonly protectedDomains: readonly string[];
     readonly tenantDomains: readonly string[];
   };
@@ -126,6 +128,7 @@ export const CONFIG_VARIABLES = [
   'DEFAULT_EXPIRY_DAYS',
   'MAX_EXPIRY_DAYS',
   'DEFAULT_DEVICE_GROUPS',
+  'MOBILE_DEVICE_GROUPS',
   'PROTECTED_DOMAINS',
   'TENANT_DOMAINS',
   'NODE_EXTRA_CA_CERTS',
@@ -208,6 +211,7 @@ const schema = z.object({
   DEFAULT_EXPIRY_DAYS: opt(intIn(1, 3650)),
   MAX_EXPIRY_DAYS: opt(intIn(1, 3650)),
   DEFAULT_DEVICE_GROUPS: opt(list),
+  MOBILE_DEVICE_GROUPS: opt(list),
   PROTECTED_DOMAINS: opt(domainList),
   TENANT_DOMAINS: opt(domainList),
   NODE_EXTRA_CA_CERTS: opt(trimmed),
@@ -325,6 +329,7 @@ export function loadConfig(env: Env = process.env): Config {
       defaultExpiryDays,
       maxExpiryDays,
       defaultDeviceGroups: raw.DEFAULT_DEVICE_GROUPS ?? [],
+      mobileDeviceGroups: raw.MOBILE_DEVICE_GROUPS ?? (local ? ['iOS', 'Android'] : []),
       protectedDomains: raw.PROTECTED_DOMAINS ?? [],
       tenantDomains: raw.TENANT_DOMAINS ?? [],
     },

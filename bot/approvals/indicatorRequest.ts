@@ -2,7 +2,16 @@
  * An indicator request: what an analyst asked for, its per-value verdicts, its decisions, and where it stands in
  * the approval life cycle of SPEC §6. Pure data; the state machine is in `requestStateMachine.ts`.
  */
-import type { Finding, IndicatorDraft, PlatformEffect, ProductAction, Scope, Severity, Verdict } from '../indicators';
+import type {
+  Finding,
+  IndicatorDraft,
+  IndicatorType,
+  PlatformEffect,
+  ProductAction,
+  Scope,
+  Severity,
+  Verdict,
+} from '../indicators';
 
 /** Life-cycle states (SPEC §6), plus `draft` (the review card before Submit) and `cancelled`. */
 export const REQUEST_STATUSES = [
@@ -53,6 +62,8 @@ export interface RequestItem {
 /** The form's fields common to every value. */
 export interface RequestFields {
   readonly action: ProductAction;
+  /** The type the analyst named (`/block url …`); without it each value's type is inferred. */
+  readonly typeHint?: IndicatorType;
   readonly title: string;
   readonly description: string;
   readonly severity: Severity;

@@ -26,7 +26,15 @@ export type RequestEvent =
   | { readonly type: 'expire' }
   | { readonly type: 'startSubmission' }
   | { readonly type: 'submissionSucceeded'; readonly defenderIds: Readonly<Record<string, string>> }
-  | { readonly type: 'submissionFailed'; readonly error: string; readonly itemErrors?: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'submissionFailed';
+      readonly error: string;
+      readonly itemErrors?: Readonly<Record<string, string>>;
+      /** Values Defender did accept before the failure. */
+      readonly defenderIds?: Readonly<Record<string, string>>;
+    }
+  /** A submission found interrupted (crash) and checked against Defender: found values keep their ids. */
+  | { readonly type: 'interrupted'; readonly defenderIds: Readonly<Record<string, string>> }
   | { readonly type: 'retry'; readonly by: Person; readonly check: ApproverCheck };
 
 /**
@@ -99,8 +107,20 @@ export function applyEvent(request: IndicatorRequest, event: RequestEvent, now: 
     case 'submissionFailed': {
       requireStatus(request, 'submitting', 'marked failed');
       const errors = event.itemErrors ?? {};
-      const items = request.items.map((i) => (errors[i.input] ? { ...i, error: errors[i.input] } : i));
+      const ids = event.defenderIds ?? {};
+      const items = request.items.map((i) => ({
+        ...i,
+        ...(ids[i.input] ? { defenderId: ids[i.input] } : {}),
+        ...(errors[i.input] ? { error: errors[i.input] } : {}),
+      }));
       return next({ status: 'failed', items, lastError: event.error });
+    }
+    case 'interrupted': {
+      requireStatus(request, 'submitting', 'reconciled');
+      const items = request.items.map((i) =>
+        event.defenderIds[i.input] ? { ...i, defenderId: event.defenderIds[i.input] } : i,
+      );
+      return next({ status: 'approved', items });
     }
     case 'retry': {
       requireStatus(request, 'failed', 'retried');

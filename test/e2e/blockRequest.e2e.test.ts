@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'mocha';
+import { requestServices } from '../../bot/requests/requestServices';
+import { BotHarness } from '../support/botHarness';
+import { cardActionInvoke, teamsMessage, type Scope } from '../support/teamsActivities';
+
+interface Card {
+  body: unknown[];
+  actions?: Array<{ verb?: string; data?: { requestId?: string } }>;
+}
+interface Sent {
+  attachments?: Array<{ content: Card }>;
+}
+interface InvokeBody {
+  statusCode: number;
+  type: string;
+  value: Card & { message?: string };
+}
+
+/** Posts a command and returns the review card the bot answers with. */
+async function openReview(harness: BotHarness, text: string, scope: Scope = 'personal'): Promise<{ card: Card; requestId: string }> {
+  const before = harness.connector.sentActivities().length;
+  const res = await harness.post(teamsMessage(text, { scope }));
+  assert.equal(res.status, 200);
+  const sent = (await harness.connector.waitForActivities(before + 1))[before] as Sent;
+  const card = sent.attachments?.[0]?.content;
+  assert.ok(card, 'no card in the reply');
+  const requestId = card.actions?.find((a) => a.verb === 'request.submit')?.data?.requestId;
+  assert.ok(requestId, 'the review card has no Submit action with a request id');
+  return { card, requestId };
+}
+
+function text(card: unknown): string {
+  return JSON.stringify(card);
+}
+
+describe('end to end over HTTP: /block → review card → submit → Defender (APPROVAL_MODE=none)', () => {
+  const harness = new BotHarness({ env: { APPROVAL_MODE: 'none', BOT_MODE: 'local' } });
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  for (const scope of ['personal', 'groupChat', 'channel'] as Scope[]) {
+    it(`opens a prefilled review card for /block url in a ${scope} conversation`, async () => {
+      const { card } = await openReview(harness, '/block url hxxps://evil[.]example[.]com/path', scope);
+      const shown = text(card);
+      assert.match(shown, /Block request — review/);
+      assert.match(shown, /https:\/\/evil\.example\.com\/path/);
+      assert.match(shown, /iOS/);
+      assert.ok(!shown.includes('${'));
+    });
+  }
+
+  it('submits the indicator to Defender with the exact fields, and freezes the card', async () => {
+    const { requestId } = await openReview(
+      harness,
+      '/block domain bet365.com --expires 30d --severity high --title "Gambling" --desc "Policy" --all-devices',
+    );
+    const res = await harness.post(cardActionInvoke('request.submit', { requestId }));
+    assert.equal(res.status, 200);
+    const body = res.body as InvokeBody;
+    assert.equal(body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.match(text(body.value), new RegExp(`Block request ${requestId}`));
+    assert.ok(!text(body.value).includes('request.submit'), 'the frozen card still offers Submit');
+
+    await waitFor(() => harness.sim.indicators.listActive().some((i) => i.indicatorValue === 'bet365.com'));
+    const indicator = harness.sim.indicators.listActive().find((i) => i.indicatorValue === 'bet365.com');
+    assert.ok(indicator);
+    assert.equal(indicator.indicatorType, 'DomainName');
+    assert.equal(indicator.action, 'Block');
+    assert.equal(indicator.title, 'Gambling');
+    assert.equal(indicator.description, 'Policy');
+    assert.equal(indicator.severity, 'High');
+    assert.equal(indicator.generateAlert, true);
+    assert.deepEqual(indicator.rbacGroupNames, []);
+    assert.ok(indicator.expirationTime, 'no expiration time');
+
+    // The requester's card is updated once Defender has the indicator.
+    await requestServices(harness.app.featureDeps).submissions.idle();
+    const update = harness.connector.calls.filter((c) => c.method === 'PUT').at(-1);
+    assert.ok(update, 'the review card was not updated');
+    assert.match(JSON.stringify(update.body), new RegExp(`in Defender as indicator ${indicator.id}`));
+  });
+
+  it('answers a second Submit click with the frozen card and submits nothing more', async () => {
+    const { requestId } = await openReview(harness, '/block domain once.example.net');
+    const first = await harness.post(cardActionInvoke('request.submit', { requestId }));
+    const second = await harness.post(cardActionInvoke('request.submit', { requestId }));
+    assert.equal(first.status, 200);
+    assert.equal(second.status, 200);
+    assert.ok(!text((second.body as InvokeBody).value).includes('request.submit'));
+    await waitFor(() => harness.sim.indicators.listActive().some((i) => i.indicatorValue === 'once.example.net'));
+    const services = requestServices(harness.app.featureDeps);
+    await services.submissions.idle();
+    const request = await services.store.get(requestId);
+    assert.equal(request.status, 'submitted');
+    assert.equal(request.submissionAttempts, 1);
+    const audit = await services.audit.forRequest(requestId);
+    assert.equal(audit.filter((e) => e.type === 'submitted').length, 1);
+  });
+
+  it('shows an error beside the expiry field and keeps the card editable', async () => {
+    const { requestId } = await openReview(harness, '/block domain later.example.org');
+    const res = await harness.post(cardActionInvoke('request.submit', { requestId, expiry: 'next tuesday' }));
+    const card = (res.body as InvokeBody).value;
+    assert.match(text(card), /30d, 12h, 2w/);
+    assert.ok(text(card).includes('request.submit'), 'the card is no longer editable');
+    assert.ok(!harness.sim.indicators.listActive().some((i) => i.indicatorValue === 'later.example.org'));
+  });
+
+  it('refuses a click on another person’s request', async () => {
+    const { requestId } = await openReview(harness, '/block domain mine.example.org');
+    const res = await harness.post(
+      cardActionInvoke('request.submit', { requestId }, { from: { id: '29:eve', name: 'Eve', aadObjectId: 'eve-1' } }),
+    );
+    assert.equal(res.status, 403);
+    assert.match((res.body as InvokeBody).value.message ?? '', /only they can change it/);
+  });
+
+  it('answers a request id that does not exist with a clear error', async () => {
+    const res = await harness.post(cardActionInvoke('request.submit', { requestId: 'R-NOTHERE' }));
+    assert.equal(res.status, 404);
+    assert.match((res.body as InvokeBody).value.message ?? '', /There is no request R-NOTHERE/);
+  });
+
+  it('explains a usage error with the correct form', async () => {
+    const before = harness.connector.sentActivities().length;
+    await harness.post(teamsMessage('/block'));
+    const sent = (await harness.connector.waitForActivities(before + 1))[before] as { text?: string };
+    assert.match(sent.text ?? '', /\/block/);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
