@@ -20,7 +20,7 @@ class RecordingMessenger implements ProactiveMessenger {
   readonly attempts: Delivery[] = [];
   readonly delivered: Delivery[] = [];
   /** Errors to throw on the next attempts, in order. */
-  failures: unknown[] = [];
+  failures: Error[] = [];
 
   constructor(private readonly clock: VirtualClock) {}
 
