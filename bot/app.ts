@@ -18,6 +18,7 @@ import { CommandRouter } from './teams/commandRouter';
 import { HelpCommand, type HelpEntry } from './teams/commands/helpCommand';
 import { IocBot } from './teams/iocBot';
 import { AdapterMessenger } from './teams/proactiveMessenger';
+import { whoamiFeature } from './teams/whoamiFeature';
 import { createIndicatorRequestsFeature } from './requests/indicatorRequestsFeature';
 
 /** What the bot is built from. */
@@ -51,6 +52,7 @@ export interface App {
 /** The features of the bot, in the order their commands are routed. */
 const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [
   createIndicatorRequestsFeature,
+  whoamiFeature,
 ];
 
 /** The help card's lines: every command of the grammar. */
