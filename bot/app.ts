@@ -64,7 +64,9 @@ export function helpEntries(): HelpEntry[] {
 export function buildApp(deps: AppDeps): App {
   const cards = deps.cards ?? new CardRenderer();
   const now = deps.now ?? (() => new Date());
-  const adapter = createAdapter(deps.config.bot, deps.logger, { allowedTenantIds: deps.config.allowedTenantIds });
+  const adapter = createAdapter(deps.config.bot, deps.logger, {
+    allowedTenantIds: deps.config.allowedTenantIds,
+  });
   const featureDeps: FeatureDeps = {
     config: deps.config,
     logger: deps.logger,

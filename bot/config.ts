@@ -69,6 +69,12 @@ export interface Config {
     readonly adminUserIds: readonly string[];
     readonly allowSelfApproval: boolean;
     readonly pendingTtlHours: number;
+    /** Approvals a request needs: the default, and stricter counts for Allow and for all-devices scope. */
+    readonly requiredApprovals: {
+      readonly default: number;
+      readonly allow?: number;
+      readonly allDevices?: number;
+    };
   };
   readonly allowedTenantIds: readonly string[];
   readonly hits: { readonly pollSeconds: number };
@@ -121,6 +127,9 @@ export const CONFIG_VARIABLES = [
   'ADMIN_USER_IDS',
   'ALLOW_SELF_APPROVAL',
   'PENDING_TTL_HOURS',
+  'APPROVALS_REQUIRED',
+  'APPROVALS_REQUIRED_ALLOW',
+  'APPROVALS_REQUIRED_ALL_DEVICES',
   'ALLOWED_TENANT_IDS',
   'APPROVAL_MODE',
   'PLAYGROUND',
@@ -153,13 +162,16 @@ const list = z.string().transform((v) =>
     .filter((s) => s.length > 0),
 );
 const url = (protocols: readonly string[]) =>
-  trimmed.refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
+  trimmed.refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be an absolute ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`,
+  );
 const domainList = list.refine(
   (ds) => ds.every((d) => /^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]+$/i.test(d)),
   'must be a comma-separated list of domain names',
@@ -204,6 +216,9 @@ const schema = z.object({
   ADMIN_USER_IDS: opt(list),
   ALLOW_SELF_APPROVAL: opt(bool),
   PENDING_TTL_HOURS: opt(intIn(1, 24 * 14)),
+  APPROVALS_REQUIRED: opt(intIn(1, 10)),
+  APPROVALS_REQUIRED_ALLOW: opt(intIn(1, 10)),
+  APPROVALS_REQUIRED_ALL_DEVICES: opt(intIn(1, 10)),
   ALLOWED_TENANT_IDS: opt(list),
   APPROVAL_MODE: opt(z.enum(['required', 'none'], { error: 'must be required or none' })),
   PLAYGROUND: opt(onOff),
@@ -229,7 +244,10 @@ export function loadConfig(env: Env = process.env): Config {
   const parsed = schema.safeParse(Object.fromEntries(CONFIG_VARIABLES.map((k) => [k, env[k]])));
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '(environment)'), message: i.message })),
+      parsed.error.issues.map((i) => ({
+        variable: String(i.path[0] ?? '(environment)'),
+        message: i.message,
+      })),
     );
   }
   const raw = parsed.data;
@@ -252,7 +270,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (local && setServices.length > 0 && setServices.length < 3) {
     for (const [name, value] of Object.entries(explicitServices)) {
       if (value === undefined) {
-        problem(name, `must be set too when ${setServices.map(([n]) => n).join(', ')} is set (or set none of them)`);
+        problem(
+          name,
+          `must be set too when ${setServices.map(([n]) => n).join(', ')} is set (or set none of them)`,
+        );
       }
     }
   }
@@ -322,6 +343,11 @@ export function loadConfig(env: Env = process.env): Config {
       adminUserIds: raw.ADMIN_USER_IDS ?? (local ? [LOCAL_USER_ID] : []),
       allowSelfApproval: raw.ALLOW_SELF_APPROVAL ?? local,
       pendingTtlHours: raw.PENDING_TTL_HOURS ?? 24,
+      requiredApprovals: {
+        default: raw.APPROVALS_REQUIRED ?? 1,
+        allow: raw.APPROVALS_REQUIRED_ALLOW,
+        allDevices: raw.APPROVALS_REQUIRED_ALL_DEVICES,
+      },
     },
     allowedTenantIds,
     hits: { pollSeconds: raw.HIT_POLL_SECONDS ?? (local ? 5 : 60) },
@@ -348,7 +374,10 @@ export function childProcessEnv(extra: Readonly<Record<string, string>>): NodeJS
 function checkProduction(raw: Raw, appType: AppType, problem: (v: string, m: string) => void): void {
   if (!raw.MicrosoftAppId) problem('MicrosoftAppId', 'is required in production mode (the bot identity)');
   if (appType !== 'UserAssignedMSI' && !raw.MicrosoftAppPassword && !raw.CertificateThumbprint) {
-    problem('MicrosoftAppPassword', `is required for MicrosoftAppType=${appType} (or set CertificateThumbprint)`);
+    problem(
+      'MicrosoftAppPassword',
+      `is required for MicrosoftAppType=${appType} (or set CertificateThumbprint)`,
+    );
   }
   if (appType !== 'MultiTenant' && !raw.MicrosoftAppTenantId) {
     problem('MicrosoftAppTenantId', `is required for MicrosoftAppType=${appType}`);
@@ -367,14 +396,16 @@ function checkProduction(raw: Raw, appType: AppType, problem: (v: string, m: str
   }
   for (const name of ['DEFENDER_API_URL', 'GRAPH_API_URL'] as const) {
     const value = raw[name];
-    if (value !== undefined && !value.startsWith('https:')) problem(name, 'must be an https URL in production mode');
+    if (value !== undefined && !value.startsWith('https:'))
+      problem(name, 'must be an https URL in production mode');
   }
 }
 
 function checkAppIdentity(raw: Raw, problem: (v: string, m: string) => void): void {
   const usesManagedIdentity = raw.AZURE_USE_MANAGED_IDENTITY === true;
   if (!usesManagedIdentity && !raw.AZURE_FEDERATED_TOKEN_FILE) {
-    if (!raw.AZURE_TENANT_ID) problem('AZURE_TENANT_ID', 'is required (the tenant of the app that calls Defender)');
+    if (!raw.AZURE_TENANT_ID)
+      problem('AZURE_TENANT_ID', 'is required (the tenant of the app that calls Defender)');
     if (!raw.AZURE_CLIENT_ID) problem('AZURE_CLIENT_ID', 'is required (the app that calls Defender)');
     if (!raw.AZURE_CLIENT_SECRET && !raw.AZURE_CLIENT_CERTIFICATE_PATH) {
       problem(

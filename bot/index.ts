@@ -3,6 +3,7 @@
  * start the server. Nothing else picks implementations.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConversationState } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
@@ -22,7 +23,9 @@ import { ConversationStore, type ConversationRecord } from './storage/conversati
 import { ensureCa } from '../simulator/ca';
 import { startSimulator } from '../simulator/index';
 
-const VERSION: string = (require(path.join(repoRoot(), 'package.json')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }
+).version;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -70,7 +73,10 @@ async function main(): Promise<void> {
   }
   if (!storageConnection) throw new Error('no storage configured'); // config guarantees one in production
 
-  const conversationsTable = AzureTableStore.fromConnectionString<ConversationRecord>(storageConnection, 'conversations');
+  const conversationsTable = AzureTableStore.fromConnectionString<ConversationRecord>(
+    storageConnection,
+    'conversations',
+  );
   const health: HealthCheck[] = [
     {
       name: 'storage',
@@ -93,7 +99,9 @@ async function main(): Promise<void> {
   health.push(...clients.health, ...app.health);
 
   const server = createServer({ adapter: app.adapter, bot: app.bot, health, logger, version: VERSION });
-  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => {
+    server.listen(config.port, '0.0.0.0', resolve);
+  });
   const botEndpoint = `http://127.0.0.1:${config.port}/api/messages`;
   logger.info({ endpoint: botEndpoint, mode: config.mode }, 'bot listening');
   await app.start();
@@ -122,7 +130,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     void (async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
       await app.stop();
       for (const h of helpers.reverse()) await h.stop();
       for (const stop of stops.reverse()) await stop();
@@ -154,7 +164,10 @@ function withServices(
 
 /** Runs this same program again as a child with extra environment, forwarding signals and the exit code. */
 async function relaunchWith(extra: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, process.argv.slice(1), { env: childProcessEnv(extra), stdio: 'inherit' });
+  const child = spawn(process.execPath, process.argv.slice(1), {
+    env: childProcessEnv(extra),
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
   process.exit(code);

@@ -77,14 +77,16 @@ export class RequestBuilder {
     const fieldErrors: Partial<Record<FieldName, string>> = {};
     const knownGroups = await this.knownGroups();
     const values = input.values.flatMap((v) => splitValues(v)).slice(0, MAX_VALUES_PER_REQUEST + 1);
-    if (values.length === 0) fieldErrors.values = 'Give at least one value (a URL, domain, IP, hash or certificate thumbprint).';
+    if (values.length === 0)
+      fieldErrors.values = 'Give at least one value (a URL, domain, IP, hash or certificate thumbprint).';
     if (values.length > MAX_VALUES_PER_REQUEST) {
       fieldErrors.values = `At most ${MAX_VALUES_PER_REQUEST} values fit in one request; use /import for larger lists.`;
     }
     const kept = values.slice(0, MAX_VALUES_PER_REQUEST);
 
     const action = input.action;
-    if (!PRODUCT_ACTIONS.includes(action)) fieldErrors.action = 'Choose Allow, Audit, Warn, Block or Block and remediate.';
+    if (!PRODUCT_ACTIONS.includes(action))
+      fieldErrors.action = 'Choose Allow, Audit, Warn, Block or Block and remediate.';
 
     const scopeIn: Scope = input.scope ?? this.defaultScope();
     const scoped = resolveScope(scopeIn, knownGroups);
@@ -96,15 +98,18 @@ export class RequestBuilder {
       defaultDays: this.config.indicators.defaultExpiryDays,
       maxDays: this.config.indicators.maxExpiryDays,
     });
-    if (!expiry.ok) fieldErrors.expiry = [expiry.finding.message, expiry.finding.suggestion].filter(Boolean).join(' ');
+    if (!expiry.ok)
+      fieldErrors.expiry = [expiry.finding.message, expiry.finding.suggestion].filter(Boolean).join(' ');
 
     const title = (input.title ?? '').trim();
-    if (title.length > TITLE_MAX) fieldErrors.title = `Keep the title under ${TITLE_MAX} characters (it has ${title.length}).`;
+    if (title.length > TITLE_MAX)
+      fieldErrors.title = `Keep the title under ${TITLE_MAX} characters (it has ${title.length}).`;
     const description = (input.description ?? '').trim();
     if (description.length > DESCRIPTION_MAX) {
       fieldErrors.description = `Keep the description under ${DESCRIPTION_MAX} characters (it has ${description.length}).`;
     }
-    const severity: Severity = input.severity && SEVERITIES.includes(input.severity) ? input.severity : 'Medium';
+    const severity: Severity =
+      input.severity && SEVERITIES.includes(input.severity) ? input.severity : 'Medium';
     const generateAlert = action === 'audit' ? true : (input.generateAlert ?? action === 'block');
 
     const ctx: ValidationContext = {
@@ -122,14 +127,16 @@ export class RequestBuilder {
 
     const expirationTime = expiry.ok ? expiry.expirationTime : null;
     const excluded = new Set(input.excluded ?? []);
-    const items: RequestItem[] = results.map((r) => toItem(r, excluded, {
-      title,
-      description,
-      severity,
-      generateAlert,
-      expirationTime,
-      requestedBy: requester.name,
-    }));
+    const items: RequestItem[] = results.map((r) =>
+      toItem(r, excluded, {
+        title,
+        description,
+        severity,
+        generateAlert,
+        expirationTime,
+        requestedBy: requester.name,
+      }),
+    );
     const fields: RequestFields = {
       action,
       ...(input.typeHint ? { typeHint: input.typeHint } : {}),
@@ -142,7 +149,8 @@ export class RequestBuilder {
       scope: scoped.scope,
     };
     if (!fieldErrors.values && items.length > 0 && !items.some((i) => i.included && i.verdict !== 'error')) {
-      fieldErrors.values = 'No value can be requested: fix or remove the values in error, or include at least one.';
+      fieldErrors.values =
+        'No value can be requested: fix or remove the values in error, or include at least one.';
     }
     return {
       fields,
@@ -161,7 +169,8 @@ export class RequestBuilder {
     try {
       const discovery = await this.defender.discoverDeviceGroups();
       names = [...new Set([...discovery.groups.map((g) => g.name), ...names])];
-      if (discovery.problem) this.logger.warn({ problem: discovery.problem }, 'device groups from configuration only');
+      if (discovery.problem)
+        this.logger.warn({ problem: discovery.problem }, 'device groups from configuration only');
     } catch (e) {
       this.logger.warn({ err: e }, 'device-group discovery failed');
     }
@@ -191,7 +200,7 @@ export class RequestBuilder {
         for (const i of await this.defender.findByValue(type, value)) {
           found.push({
             id: i.id,
-            indicatorType: i.indicatorType as IndicatorType,
+            indicatorType: i.indicatorType,
             indicatorValue: i.indicatorValue,
             action: i.action,
             rbacGroupNames: i.rbacGroupNames ?? [],

@@ -17,9 +17,9 @@ export type ActionResult =
 export function toActivity(reply: Reply): Partial<Activity> {
   if (typeof reply === 'string') return { type: 'message', text: reply };
   if ('card' in reply && reply.card !== undefined) {
-    return { type: 'message', text: reply.text, attachments: [reply.card as Attachment] };
+    return { type: 'message', text: reply.text, attachments: [reply.card] };
   }
-  return reply as Partial<Activity>;
+  return reply;
 }
 
 /** Turns a card action's result into the `adaptiveCard/action` invoke response. */
@@ -55,6 +55,6 @@ export function errorInvokeResponse(error: unknown, correlationId: string): Adap
     value: {
       code: error instanceof AppError ? error.code : 'internal',
       message: errorText(error, correlationId),
-    } as never,
+    },
   };
 }

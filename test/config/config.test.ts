@@ -52,12 +52,20 @@ describe('config', () => {
 
   it('names every bad variable at once', async () => {
     await assert.rejects(
-      async () => loadConfig({ PORT: 'abc', HIT_POLL_SECONDS: '-1', APPROVAL_MODE: 'maybe', PLAYGROUND: 'yes' }),
+      () =>
+        Promise.resolve().then(() =>
+          loadConfig({ PORT: 'abc', HIT_POLL_SECONDS: '-1', APPROVAL_MODE: 'maybe', PLAYGROUND: 'yes' }),
+        ),
       (e: unknown) => {
         assert.ok(e instanceof ConfigError);
         assert.equal(e.name, 'ConfigError');
         assert.equal(e.code, 'config');
-        assert.deepEqual(e.problems.map((p) => p.variable).sort(), ['APPROVAL_MODE', 'HIT_POLL_SECONDS', 'PLAYGROUND', 'PORT']);
+        assert.deepEqual(e.problems.map((p) => p.variable).sort(), [
+          'APPROVAL_MODE',
+          'HIT_POLL_SECONDS',
+          'PLAYGROUND',
+          'PORT',
+        ]);
         assert.match(e.message, /PORT: must be a whole number from 1 to 65535/);
         return true;
       },
@@ -65,7 +73,9 @@ describe('config', () => {
   });
 
   it('refuses production mode without a bot identity', () => {
-    assert.deepEqual(problemsOf({ ...PRODUCTION, BOT_MODE: 'production', MicrosoftAppId: '' }), ['MicrosoftAppId']);
+    assert.deepEqual(problemsOf({ ...PRODUCTION, BOT_MODE: 'production', MicrosoftAppId: '' }), [
+      'MicrosoftAppId',
+    ]);
   });
 
   it('refuses APPROVAL_MODE=none in production mode', () => {
@@ -119,7 +129,10 @@ describe('config', () => {
   });
 
   it('does not start Azurite when a storage connection string is set', () => {
-    assert.equal(loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).embedded.azurite, false);
+    assert.equal(
+      loadConfig({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).embedded.azurite,
+      false,
+    );
   });
 
   it('refuses an http authority host, which @azure/identity would refuse too', () => {
@@ -127,11 +140,16 @@ describe('config', () => {
   });
 
   it('refuses a default expiry longer than the maximum', () => {
-    assert.deepEqual(problemsOf({ DEFAULT_EXPIRY_DAYS: '400', MAX_EXPIRY_DAYS: '365' }), ['DEFAULT_EXPIRY_DAYS']);
+    assert.deepEqual(problemsOf({ DEFAULT_EXPIRY_DAYS: '400', MAX_EXPIRY_DAYS: '365' }), [
+      'DEFAULT_EXPIRY_DAYS',
+    ]);
   });
 
   it('parses comma-separated lists and drops blanks', () => {
-    const c = loadConfig({ PROTECTED_DOMAINS: 'contoso.com, fabrikam.com,,', DEFAULT_DEVICE_GROUPS: 'Mobile , Android' });
+    const c = loadConfig({
+      PROTECTED_DOMAINS: 'contoso.com, fabrikam.com,,',
+      DEFAULT_DEVICE_GROUPS: 'Mobile , Android',
+    });
     assert.deepEqual(c.indicators.protectedDomains, ['contoso.com', 'fabrikam.com']);
     assert.deepEqual(c.indicators.defaultDeviceGroups, ['Mobile', 'Android']);
   });

@@ -3,7 +3,6 @@
  * and Graph in-process (real HTTPS, real clients), fake tables for storage, and a connector stub at `serviceUrl`
  * that records what the bot sends.
  */
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ConversationState, MemoryStorage } from 'botbuilder';
 import type restify from 'restify';
@@ -50,7 +49,12 @@ export class BotHarness {
 
   async start(): Promise<void> {
     await this.connector.start();
-    this.sim = await startSimulator({ caDir: TEST_CA_DIR, port: 0, rateLimits: false, ...this.options.simulator });
+    this.sim = await startSimulator({
+      caDir: TEST_CA_DIR,
+      port: 0,
+      rateLimits: false,
+      ...this.options.simulator,
+    });
     this.config =
       this.options.config ??
       loadConfig({
@@ -85,13 +89,19 @@ export class BotHarness {
       logger,
       version: 'test',
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => {
+      this.server?.listen(0, '127.0.0.1', resolve);
+    });
+    const address = this.server.address();
+    this.baseUrl = `http://127.0.0.1:${address.port}`;
     if (this.options.startFeatures) await this.app.start();
   }
 
   /** Posts an activity to `/api/messages` with `serviceUrl` pointing at the connector stub. */
-  async post(activity: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+  async post(
+    activity: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`${this.baseUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
@@ -103,12 +113,15 @@ export class BotHarness {
 
   async get(path: string): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`${this.baseUrl}${path}`);
-    return { status: res.status, body: (await res.json()) as unknown };
+    return { status: res.status, body: await res.json() };
   }
 
   async stop(): Promise<void> {
     await this.app?.stop();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => {
+      if (this.server) this.server.close(() => resolve());
+      else resolve();
+    });
     await this.connector.stop();
     await this.sim?.close();
   }
