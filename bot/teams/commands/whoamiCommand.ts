@@ -49,6 +49,12 @@ const REASONS: Record<ApproverSource, string> = {
 
 const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** An id as shown: hex groups and hyphens (a GUID) cannot form markdown, so they are shown as sent. */
+function shownId(id: string): string {
+  if (!id) return '(not sent)';
+  return /^[0-9a-f]+(-[0-9a-f]+)*$/i.test(id) ? id : escapeMarkdown(id);
+}
+
 /** Builds the card data for what `/whoami` found; user-supplied text (the display name) is escaped. */
 export function whoamiCardData(facts: WhoamiFacts): WhoamiCardData {
   const { actor, roles } = facts;
@@ -65,8 +71,8 @@ export function whoamiCardData(facts: WhoamiFacts): WhoamiCardData {
   }
   return {
     name: escapeMarkdown(actor.name || '(no name sent)'),
-    objectId: escapeMarkdown(actor.aadObjectId || '(not sent)'),
-    tenantId: escapeMarkdown(actor.tenantId || '(not sent)'),
+    objectId: shownId(actor.aadObjectId),
+    tenantId: shownId(actor.tenantId),
     roles: roles.length > 0 ? roles.join(', ') : 'none',
     approverReason:
       approver && facts.approverSource ? escapeMarkdown(REASONS[facts.approverSource]) : 'not an approver',
