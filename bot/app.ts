@@ -20,6 +20,7 @@ import { IocBot } from './teams/iocBot';
 import { AdapterMessenger } from './teams/proactiveMessenger';
 import { whoamiFeature } from './teams/whoamiFeature';
 import { createIndicatorRequestsFeature } from './requests/indicatorRequestsFeature';
+import { createApprovalsFeature } from './approvals/approvalsFeature';
 
 /** What the bot is built from. */
 export interface AppDeps {
@@ -52,6 +53,7 @@ export interface App {
 /** The features of the bot, in the order their commands are routed. */
 const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [
   createIndicatorRequestsFeature,
+  createApprovalsFeature,
   whoamiFeature,
 ];
 

@@ -7,6 +7,7 @@ import type { TableStore } from '../storage/tableStore';
 export type AuditEventType =
   | 'requested'
   | 'submittedForApproval'
+  | 'postedForApproval'
   | 'cancelled'
   | 'approved'
   | 'rejected'

@@ -110,6 +110,10 @@ export interface IndicatorRequest {
   /** The review card (in the requester's conversation) and the approval card (in the approvals channel). */
   readonly reviewCard?: CardLocation;
   readonly approvalCard?: CardLocation;
+  /** Every approval card of the request (one per approvals channel); `approvalCard` is the first. */
+  readonly approvalCards?: readonly CardLocation[];
+  /** Devices that contacted each value in the 7 days before the approval card was posted, by indicator value. */
+  readonly deviceContacts?: Readonly<Record<string, number | 'unknown' | 'notApplicable'>>;
   readonly submissionAttempts: number;
   readonly lastError?: string;
   readonly submittedAt?: string;
