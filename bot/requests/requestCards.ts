@@ -60,15 +60,22 @@ export function typeLabel(type: IndicatorType | undefined): string {
   return type ? TYPE_LABELS[type] : 'Unrecognised';
 }
 
-/** "Windows ✓ · macOS ✓ · iOS: domain only · Android ✗ (not enforced)". */
+/**
+ * Platforms grouped by how the indicator works there: "Windows, macOS, Linux ✓ · iOS, Android ✗ (not enforced)".
+ */
 export function effectivenessLine(effects: readonly PlatformEffect[]): string {
-  return effects
-    .map((e) => {
-      if (e.enforced === 'yes') return `${e.platform} ✓`;
-      const note = e.note ? `: ${e.note}` : '';
-      return e.enforced === 'partial' ? `${e.platform} partly${note}` : `${e.platform} ✗${note}`;
-    })
-    .join(' · ');
+  const groups = new Map<string, string[]>();
+  for (const e of effects) {
+    const mark = e.enforced === 'yes' ? '✓' : e.enforced === 'partial' ? 'partly' : '✗';
+    const key = e.note && e.enforced !== 'yes' ? `${mark} (${e.note})` : mark;
+    groups.set(key, [...(groups.get(key) ?? []), e.platform]);
+  }
+  return [...groups.entries()].map(([how, platforms]) => `${platforms.join(', ')}: ${how}`).join(' · ');
+}
+
+/** `2026-12-01T07:41:37.362Z` → `2026-12-01 07:41 UTC`. */
+export function shortTime(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
 }
 
 function findingText(f: Finding): { text: string; color: string } {
@@ -82,7 +89,9 @@ function shownValue(item: RequestItem): string {
 }
 
 export function scopeLabel(scope: Scope): string {
-  return scope.kind === 'allDevices' ? 'All devices' : `Device groups: ${scope.groups.join(', ') || '(none)'}`;
+  return scope.kind === 'allDevices'
+    ? 'All devices'
+    : `Device groups: ${scope.groups.join(', ') || '(none)'}`;
 }
 
 /** Data of `cards/review.json`. */
@@ -95,7 +104,10 @@ export function reviewCardData(
   const groups = f.scope.kind === 'groups' ? f.scope.groups : [];
   const choices = [...new Set([...knownGroups, ...groups])];
   const errors = Object.fromEntries(
-    (['values', 'action', 'title', 'description', 'expiry', 'scope'] as const).map((k) => [k, escapeMarkdown(fieldErrors[k] ?? '')]),
+    (['values', 'action', 'title', 'description', 'expiry', 'scope'] as const).map((k) => [
+      k,
+      escapeMarkdown(fieldErrors[k] ?? ''),
+    ]),
   );
   return {
     heading: `${productActionLabel(f.action)} request — review`,
@@ -143,14 +155,20 @@ export function statusCardData(request: IndicatorRequest, hint = ''): Record<str
     requestId: request.id,
     requesterName: escapeMarkdown(request.requester.name || request.requester.aadObjectId),
     actionLabel: productActionLabel(f.action),
+    titleLabel: escapeMarkdown(
+      f.title || request.items.find((i) => i.draft)?.draft?.title || '(generated per value)',
+    ),
     scopeLabel: escapeMarkdown(scopeLabel(f.scope)),
-    expiresLabel: f.expirationTime ?? 'never',
+    expiresLabel: f.expirationTime ? shortTime(f.expirationTime) : 'never',
     severity: f.severity,
     alertLabel: f.generateAlert ? 'on' : 'off',
     items: request.items.map((i) => itemLine(i)),
     decisions: escapeMarkdown(
       request.decisions
-        .map((d) => `${d.decision === 'approve' ? 'Approved' : 'Rejected'} by ${d.by.name} at ${d.at}${d.reason ? `: ${d.reason}` : ''}`)
+        .map(
+          (d) =>
+            `${d.decision === 'approve' ? 'Approved' : 'Rejected'} by ${d.by.name} at ${shortTime(d.at)}${d.reason ? `: ${d.reason}` : ''}`,
+        )
         .join(' · '),
     ),
     hint: escapeMarkdown(hint),
@@ -163,7 +181,10 @@ function itemLine(i: RequestItem): { line: string; color: string } {
   if (i.error) return { line: `${value} — ${escapeMarkdown(i.error)}`, color: 'Attention' };
   if (!i.included) return { line: `${value} — not included`, color: 'Default' };
   if (i.verdict === 'warning') {
-    return { line: `${value} — ${escapeMarkdown(i.findings.map((f) => f.message).join(' '))}`, color: 'Warning' };
+    return {
+      line: `${value} — ${escapeMarkdown(i.findings.map((f) => f.message).join(' '))}`,
+      color: 'Warning',
+    };
   }
   return { line: value, color: 'Default' };
 }
@@ -174,13 +195,13 @@ function statusText(r: IndicatorRequest): string {
     case 'draft':
       return 'Not submitted yet.';
     case 'pending':
-      return `Waiting for ${r.requiredApprovals - approvals} more approval${r.requiredApprovals - approvals === 1 ? '' : 's'}${r.pendingUntil ? `; the request expires at ${r.pendingUntil}` : ''}.`;
+      return `Waiting for ${r.requiredApprovals - approvals} more approval${r.requiredApprovals - approvals === 1 ? '' : 's'}${r.pendingUntil ? `; the request expires at ${shortTime(r.pendingUntil)}` : ''}.`;
     case 'approved':
       return 'Approved; submitting to Defender.';
     case 'submitting':
       return 'Submitting to Defender.';
     case 'submitted':
-      return `Submitted to Defender${r.submittedAt ? ` at ${r.submittedAt}` : ''}. Enforcement can take up to 48 hours (usually under 2).`;
+      return `Submitted to Defender${r.submittedAt ? ` at ${shortTime(r.submittedAt)}` : ''}. Enforcement can take up to 48 hours (usually under 2).`;
     case 'failed':
       return `Defender refused or could not be reached: ${r.lastError ?? 'unknown error'}. An approver can retry.`;
     case 'rejected':
