@@ -3,6 +3,10 @@
  * transition (ETag-guarded: of many callers one wins); values already in Defender (recorded id) are skipped; a
  * request found in `submitting` at start-up was interrupted, so its values are looked up in Defender before
  * anything is sent again.
+ *
+ * Request kinds: `create` submits each value's draft; `extend` re-submits the existing indicator's draft with the
+ * new expiration time (Defender's submit is an upsert on type and value); `remove` deletes each item's `targetId`
+ * (a 404 counts as done, so a retried removal is harmless).
  */
 import { ConflictError, UpstreamError } from '../errors';
 import type { DefenderClient, IndicatorSubmission } from '../defender/defenderClient';
@@ -58,20 +62,47 @@ export class SubmissionService {
   async submit(requestId: string): Promise<IndicatorRequest | undefined> {
     let claimed: IndicatorRequest;
     try {
-      claimed = await this.store.update(requestId, (r) => applyEvent(r, { type: 'startSubmission' }, this.now()));
+      claimed = await this.store.update(requestId, (r) =>
+        applyEvent(r, { type: 'startSubmission' }, this.now()),
+      );
     } catch (e) {
       if (e instanceof ConflictError) return undefined;
       throw e;
     }
-    await this.audit.append({ requestId, type: 'submissionStarted', actorId: 'system', actorName: 'bot', detail: `attempt ${claimed.submissionAttempts}` });
+    await this.audit.append({
+      requestId,
+      type: 'submissionStarted',
+      actorId: 'system',
+      actorName: 'bot',
+      detail: `attempt ${claimed.submissionAttempts}`,
+    });
     await this.notify(claimed);
 
-    const todo = includedItems(claimed).filter((i) => !i.defenderId && i.draft);
+    const todo =
+      claimed.kind === 'remove'
+        ? includedItems(claimed).filter((i) => i.targetId)
+        : includedItems(claimed).filter((i) => !i.defenderId && i.draft);
     const ids: Record<string, string> = {};
     const errors: Record<string, string> = {};
     let fatal: string | undefined;
     try {
-      if (todo.length > IMPORT_THRESHOLD) {
+      if (claimed.kind === 'remove') {
+        for (const item of todo) {
+          try {
+            // 'notFound' is success too: the indicator is gone (expired, deleted in the portal, or by a retry).
+            await this.defender.delete(item.targetId as string);
+          } catch (e) {
+            if (
+              !(e instanceof UpstreamError) ||
+              e.status === undefined ||
+              e.status >= 500 ||
+              e.status === 429
+            )
+              throw e;
+            errors[item.input] = e.message;
+          }
+        }
+      } else if (todo.length > IMPORT_THRESHOLD) {
         const result = await this.defender.import(todo.map((i) => toSubmission(i.draft as IndicatorDraft)));
         result.items.forEach((r, n) => {
           const item = todo[n];
@@ -84,7 +115,13 @@ export class SubmissionService {
           try {
             ids[item.input] = (await this.defender.submit(toSubmission(item.draft as IndicatorDraft))).id;
           } catch (e) {
-            if (!(e instanceof UpstreamError) || e.status === undefined || e.status >= 500 || e.status === 429) throw e;
+            if (
+              !(e instanceof UpstreamError) ||
+              e.status === undefined ||
+              e.status >= 500 ||
+              e.status === 429
+            )
+              throw e;
             errors[item.input] = e.message;
           }
         }
@@ -109,13 +146,16 @@ export class SubmissionService {
           )
         : applyEvent(r, { type: 'submissionSucceeded', defenderIds: ids }, this.now()),
     );
+    const removed = claimed.kind === 'remove';
     await this.audit.append({
       requestId,
-      type: ended.status === 'submitted' ? 'submitted' : 'submissionFailed',
+      type: ended.status !== 'submitted' ? 'submissionFailed' : removed ? 'removed' : 'submitted',
       actorId: 'system',
       actorName: 'bot',
       detail: ended.lastError,
-      defenderIds: ended.items.flatMap((i) => (i.defenderId ? [i.defenderId] : [])),
+      defenderIds: removed
+        ? todo.filter((i) => !errors[i.input]).map((i) => i.targetId as string)
+        : ended.items.flatMap((i) => (i.defenderId ? [i.defenderId] : [])),
     });
     await this.notify(ended);
     return ended;
@@ -130,12 +170,20 @@ export class SubmissionService {
     const interrupted = await this.store.list(['submitting']);
     for (const request of interrupted) {
       const found: Record<string, string> = {};
-      for (const item of includedItems(request).filter((i) => !i.defenderId && i.draft)) {
+      // Removals and extensions are idempotent (delete, upsert), so they are simply run again; looking an extended
+      // indicator up by value would find it (it exists) and wrongly mark the extension as done.
+      const lookups =
+        request.kind === 'create' ? includedItems(request).filter((i) => !i.defenderId && i.draft) : [];
+      for (const item of lookups) {
         const d = item.draft as IndicatorDraft;
-        const match = (await this.defender.findByValue(d.indicatorType, d.indicatorValue)).find((x) => x.action === d.action);
+        const match = (await this.defender.findByValue(d.indicatorType, d.indicatorValue)).find(
+          (x) => x.action === d.action,
+        );
         if (match) found[item.input] = match.id;
       }
-      await this.store.update(request.id, (r) => applyEvent(r, { type: 'interrupted', defenderIds: found }, this.now()));
+      await this.store.update(request.id, (r) =>
+        applyEvent(r, { type: 'interrupted', defenderIds: found }, this.now()),
+      );
       await this.audit.append({
         requestId: request.id,
         type: 'reconciled',
