@@ -21,6 +21,7 @@ import { AdapterMessenger } from './teams/proactiveMessenger';
 import { whoamiFeature } from './teams/whoamiFeature';
 import { createIndicatorRequestsFeature } from './requests/indicatorRequestsFeature';
 import { createApprovalsFeature } from './approvals/approvalsFeature';
+import { createIndicatorViewsFeature } from './requests/listing/indicatorViewsFeature';
 
 /** What the bot is built from. */
 export interface AppDeps {
@@ -54,6 +55,7 @@ export interface App {
 const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [
   createIndicatorRequestsFeature,
   createApprovalsFeature,
+  createIndicatorViewsFeature,
   whoamiFeature,
 ];
 
