@@ -2,6 +2,7 @@
  * Wires the bot from its parts. The composition root (`index.ts`) and the tests both call {@link buildApp}; only
  * they decide which implementations (Azure Tables or a fake, the simulator or Microsoft) go in.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { CloudAdapter, ConversationState } from 'botbuilder';
 import { CardRenderer } from './cards/cardRenderer';
 import { COMMAND_NAMES, COMMAND_USAGE } from './commands/commandParser';
@@ -19,7 +20,9 @@ import { HelpCommand, type HelpEntry } from './teams/commands/helpCommand';
 import { IocBot } from './teams/iocBot';
 import { AdapterMessenger } from './teams/proactiveMessenger';
 import { whoamiFeature } from './teams/whoamiFeature';
+import { createHitsFeature } from './notifications/hitsFeature';
 import { createIndicatorRequestsFeature } from './requests/indicatorRequestsFeature';
+import { createStatusFeature } from './status/statusFeature';
 import { createApprovalsFeature } from './approvals/approvalsFeature';
 import { createIndicatorViewsFeature } from './requests/listing/indicatorViewsFeature';
 
@@ -32,6 +35,9 @@ export interface AppDeps {
   readonly tables: TableFactory;
   readonly defender: DefenderClient;
   readonly graph: GraphClient;
+  readonly credential?: TokenCredential;
+  /** Health checks of what the app was built on (storage, tokens), also shown by `/status`. */
+  readonly baseHealth?: readonly HealthCheck[];
   readonly cards?: CardRenderer;
   readonly now?: () => Date;
 }
@@ -57,6 +63,7 @@ const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [
   createApprovalsFeature,
   createIndicatorViewsFeature,
   whoamiFeature,
+  (deps) => createHitsFeature(deps),
 ];
 
 /** The help card's lines: every command of the grammar. */
@@ -82,8 +89,10 @@ export function buildApp(deps: AppDeps): App {
     graph: deps.graph,
     messenger: new AdapterMessenger(adapter, deps.config.bot.MicrosoftAppId),
     adapter,
+    ...(deps.credential ? { credential: deps.credential } : {}),
   };
-  const features = FEATURES.map((make) => make(featureDeps));
+  const built = FEATURES.map((make) => make(featureDeps));
+  const features = [...built, createStatusFeature(featureDeps, built, deps.baseHealth ?? [])];
   const help = new HelpCommand(cards, helpEntries());
   const commands = new CommandRouter([help, ...features.flatMap((f) => f.commands ?? [])], help.fallback);
   const cardActions = new CardActionRouter(features.flatMap((f) => f.cardActions ?? []));

@@ -2,6 +2,7 @@
  * The Defender and Graph clients for a configuration: one credential, the shared rate limiter, the configured
  * base URLs. The composition root and the end-to-end tests build them the same way.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { Config } from './config';
 import { HttpDefenderClient, type DefenderClient } from './defender/defenderClient';
 import { SdkGraphClient, graphScopeFor, type GraphClient } from './graph/graphClient';
@@ -10,6 +11,7 @@ import type { Logger } from './logging';
 import type { HealthCheck } from './server';
 
 export interface Clients {
+  readonly credential: TokenCredential;
   readonly defender: DefenderClient;
   readonly graph: GraphClient;
   /**
@@ -34,7 +36,11 @@ export function createClients(config: Config, logger: Logger): Clients {
     },
   });
   return {
-    health: [tokenCheck('defender', config.defender.tokenScope), tokenCheck('graph', graphScopeFor(graphUrl))],
+    credential,
+    health: [
+      tokenCheck('defender', config.defender.tokenScope),
+      tokenCheck('graph', graphScopeFor(graphUrl)),
+    ],
     defender: new HttpDefenderClient({
       baseUrl: defenderUrl,
       credential,

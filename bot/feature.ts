@@ -3,6 +3,7 @@
  * adds, the health checks it reports, and background work it runs. Features get their dependencies from
  * {@link FeatureDeps}; only `app.ts` lists them.
  */
+import type { TokenCredential } from '@azure/identity';
 import type { ConversationReference, CloudAdapter, Activity } from 'botbuilder';
 import type { CardRenderer } from './cards/cardRenderer';
 import type { Config } from './config';
@@ -26,7 +27,11 @@ export interface ProactiveMessenger {
   /** Posts an activity; returns the new message's id. */
   send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string>;
   /** Replaces a posted message (a card) for everyone. */
-  update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void>;
+  update(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void>;
 }
 
 /** What every feature may use. */
@@ -41,6 +46,16 @@ export interface FeatureDeps {
   readonly graph: GraphClient;
   readonly messenger: ProactiveMessenger;
   readonly adapter: CloudAdapter;
+  /** The app's credential for Defender and Graph (to read its token's roles in `/status`). */
+  readonly credential?: TokenCredential;
+}
+
+/** One section of `/status`. */
+export interface StatusSection {
+  readonly title: string;
+  readonly facts: ReadonlyArray<{ readonly title: string; readonly value: string }>;
+  /** False when something in the section needs attention. */
+  readonly ok: boolean;
 }
 
 /** What a feature contributes. */
@@ -52,4 +67,6 @@ export interface Feature {
   /** Background work (pollers, reconciliation); called once the server listens. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** Its section of `/status`. */
+  status?(): Promise<StatusSection>;
 }

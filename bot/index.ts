@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     tables: <T>(name: string) => AzureTableStore.fromConnectionString<T>(connection, name),
     defender: clients.defender,
     graph: clients.graph,
+    credential: clients.credential,
+    baseHealth: [...health, ...clients.health],
   });
   health.push(...clients.health, ...app.health);
 

@@ -80,6 +80,8 @@ export class BotHarness {
       },
       defender: clients.defender,
       graph: clients.graph,
+      credential: clients.credential,
+      baseHealth: this.options.health ?? [],
       now: this.options.now,
     });
     this.server = createServer({
