@@ -166,7 +166,15 @@ export class ImportFlow {
     });
     let hint = '';
     if (submitted.status === 'approved') this.s.submissions.submitInBackground(submitted.id);
-    else hint = await this.s.approvalRouter(submitted);
+    else {
+      try {
+        hint = await this.s.approvalRouter(submitted);
+      } catch (e) {
+        // The request is pending either way; say so rather than leave the card looking unsubmitted.
+        this.deps.logger.warn({ err: e, requestId: submitted.id }, 'approval routing of an import failed');
+        hint = 'The approval card could not be posted; approvers can find the request with /pending.';
+      }
+    }
     return this.card(record, submitted, hint);
   }
 
