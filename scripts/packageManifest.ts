@@ -4,7 +4,9 @@
  * registry, validated against the schema bundled in `@microsoft/app-manifest`, plus the two icons.
  *
  * Usage (after `npm run build`):
- * - `node dist/scripts/packageManifest.js` — writes the zip (needs `MicrosoftAppId` in the environment).
+ * - `node dist/scripts/packageManifest.js` — writes the zip. It reads the configuration like the bot does
+ *   (`loadConfig`), so run it with the deployment's environment (e.g. `node --env-file=.env …`); to package with
+ *   nothing but the id, `BOT_MODE=local MicrosoftAppId=<guid>` skips the production-only checks.
  * - `node dist/scripts/packageManifest.js --sync-commands` — rewrites `commandLists` in `manifest/manifest.json`.
  * - `node dist/scripts/packageManifest.js --icons` — regenerates `manifest/color.png` and `manifest/outline.png`.
  *

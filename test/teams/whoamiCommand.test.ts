@@ -116,6 +116,11 @@ describe('/whoami', () => {
     assert.equal(facts.Name, '\\*\\*Al\\*\\* \\_x\\_');
   });
 
+  it('escapes an object id that is not made of hex groups', async () => {
+    const facts = await whoamiFacts({}, { from: { ...ALEX, aadObjectId: '_x_' } });
+    assert.equal(facts['Entra object id'], '\\_x\\_');
+  });
+
   for (const scope of ['groupChat', 'channel'] as Scope[]) {
     it(`answers with the card in a ${scope} after the mention is removed`, async () => {
       const facts = await whoamiFacts({}, { scope });
