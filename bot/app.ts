@@ -21,7 +21,6 @@ import { IocBot } from './teams/iocBot';
 import { AdapterMessenger } from './teams/proactiveMessenger';
 import { whoamiFeature } from './teams/whoamiFeature';
 import { createHitsFeature } from './notifications/hitsFeature';
-import { createHitsFeature } from './notifications/hitsFeature';
 import { createIndicatorRequestsFeature } from './requests/indicatorRequestsFeature';
 import { createStatusFeature } from './status/statusFeature';
 import { createApprovalsFeature } from './approvals/approvalsFeature';
