@@ -6,7 +6,10 @@ import { cardActionInvoke, teamsMessage, type Scope } from '../support/teamsActi
 interface SentActivity {
   text?: string;
   replyToId?: string;
-  attachments?: Array<{ contentType: string; content: { version: string; body: Array<Record<string, unknown>> } }>;
+  attachments?: Array<{
+    contentType: string;
+    content: { version: string; body: Array<Record<string, unknown>> };
+  }>;
 }
 
 function cardTexts(activity: SentActivity): string {
@@ -74,8 +77,12 @@ describe('end to end over HTTP: /healthz', () => {
     await harness.start();
     try {
       const res = await harness.get('/healthz');
-      assert.equal(res.status, 200);
-      assert.deepEqual(res.body, { status: 'ok', version: 'test', checks: [{ name: 'storage', ok: true }] });
+      const body = res.body as { status: string; version: string; checks: Array<{ name: string; ok: boolean }> };
+      assert.equal(res.status, 200, JSON.stringify(body));
+      assert.equal(body.status, 'ok');
+      assert.equal(body.version, 'test');
+      assert.deepEqual(body.checks[0], { name: 'storage', ok: true });
+      assert.ok(body.checks.every((c) => c.ok));
     } finally {
       await harness.stop();
     }
@@ -92,7 +99,10 @@ describe('end to end over HTTP: /healthz', () => {
     try {
       const res = await harness.get('/healthz');
       assert.equal(res.status, 503);
-      const body = res.body as { status: string; checks: Array<{ name: string; ok: boolean; detail?: string }> };
+      const body = res.body as {
+        status: string;
+        checks: Array<{ name: string; ok: boolean; detail?: string }>;
+      };
       assert.equal(body.status, 'degraded');
       assert.deepEqual(body.checks[1], { name: 'defender', ok: false, detail: 'connection refused' });
     } finally {
