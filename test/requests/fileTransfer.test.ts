@@ -28,7 +28,8 @@ describe('indicator views: bounded file transfer', () => {
         res.end(Buffer.alloc(4096, 'x'));
       } else if (url === '/redirect-ok') res.writeHead(302, { location: '/small' }).end();
       else if (url === '/redirect-away') res.writeHead(302, { location: 'http://10.1.2.3/file.csv' }).end();
-      else if (url === '/hang') return; // never answers
+      else if (url === '/hang')
+        return; // never answers
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,15 +51,24 @@ describe('indicator views: bounded file transfer', () => {
   });
 
   it('refuses a redirect to a link the mode does not allow', async () => {
-    await assert.rejects(downloadFile(`${base}/redirect-away`, limits), { name: 'ValidationError', code: 'validation' });
+    await assert.rejects(downloadFile(`${base}/redirect-away`, limits), {
+      name: 'ValidationError',
+      code: 'validation',
+    });
   });
 
   it('refuses a file whose declared size is over the limit', async () => {
-    await assert.rejects(downloadFile(`${base}/declared-big`, limits), { name: 'ValidationError', code: 'validation' });
+    await assert.rejects(downloadFile(`${base}/declared-big`, limits), {
+      name: 'ValidationError',
+      code: 'validation',
+    });
   });
 
   it('stops reading a file that grows over the limit', async () => {
-    await assert.rejects(downloadFile(`${base}/streamed-big`, limits), { name: 'ValidationError', code: 'validation' });
+    await assert.rejects(downloadFile(`${base}/streamed-big`, limits), {
+      name: 'ValidationError',
+      code: 'validation',
+    });
   });
 
   it('gives up on a server that does not answer in time', async () => {
@@ -69,7 +79,10 @@ describe('indicator views: bounded file transfer', () => {
   });
 
   it('reports a missing file as an upstream failure', async () => {
-    await assert.rejects(downloadFile(`${base}/nothing`, limits), { name: 'UpstreamError', code: 'upstream' });
+    await assert.rejects(downloadFile(`${base}/nothing`, limits), {
+      name: 'UpstreamError',
+      code: 'upstream',
+    });
   });
 
   it('refuses a loopback http link in production mode', async () => {
