@@ -95,8 +95,9 @@ export class HitPoller {
     for (const { source, enabled } of this.deps.sources) {
       if (!enabled) continue;
       const now = this.deps.now();
-      const previous = await this.checkpoint(source.name);
+      let previous: SourceCheckpoint = this.cache.get(source.name) ?? { lastCount: 0, totalCount: 0 };
       try {
+        previous = await this.checkpoint(source.name);
         const result = await source.poll(previous.checkpoint, now);
         let contributed = 0;
         for (const hit of result.hits) {

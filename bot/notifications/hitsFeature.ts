@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors';
-import type { Feature, FeatureDeps } from '../feature';
+import { escapeMarkdown } from '../cards/cardRenderer';
+import type { Feature, FeatureDeps, StatusSection } from '../feature';
 import type { TableStore } from '../storage/tableStore';
 import { encodeKey } from '../storage/conversationStore';
 import type { CardActionHandler } from '../teams/cardActionRouter';
@@ -255,6 +256,27 @@ export function createHitsFeature(deps: FeatureDeps, options: HitsFeatureOptions
     pollOnce: () => poller.pollOnce(),
     hitSourceStatus: () => poller.status(),
     statusText,
+    status: async (): Promise<StatusSection> => {
+      const statuses = await poller.refreshStatus();
+      return {
+        title: 'Hit notifications',
+        ok: statuses.every((st) => !st.enabled || !st.lastError),
+        facts: [
+          ...statuses.map((st) => ({
+            title: HIT_SOURCE_LABELS[st.name],
+            value: !st.enabled
+              ? 'off'
+              : `${st.lastPollAt ? `last poll ${st.lastPollAt}` : 'not polled yet'}${st.lagSeconds !== undefined ? `, lag ${st.lagSeconds} s` : ''}, ${st.lastCount} last poll, ${st.totalCount} total${st.lastError ? `, error: ${st.lastError}` : ''}`,
+          })),
+          {
+            title: 'Mobile',
+            value:
+              'Current Microsoft docs: no alerts for custom-indicator hits on iOS/Android (alerts_v2 stays silent); advanced hunting sees them.',
+          },
+          { title: 'Hunting query', value: escapeMarkdown(hunting.query) },
+        ],
+      };
+    },
     start: () => {
       poller.start();
       return Promise.resolve();
