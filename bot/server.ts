@@ -30,7 +30,10 @@ export interface ServerDeps {
 }
 
 /** Runs every health check with a timeout; never throws. */
-export async function runHealthChecks(checks: readonly HealthCheck[], timeoutMs: number): Promise<HealthStatus[]> {
+export async function runHealthChecks(
+  checks: readonly HealthCheck[],
+  timeoutMs: number,
+): Promise<HealthStatus[]> {
   return Promise.all(
     checks.map(async (c): Promise<HealthStatus> => {
       let timer: NodeJS.Timeout | undefined;
@@ -59,7 +62,9 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.post('/api/messages', async (req, res) => {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || typeof (body as { type?: unknown }).type !== 'string') {
-      res.json(400, { error: { code: 'BadRequest', message: 'The body must be a Bot Framework activity with a type.' } });
+      res.json(400, {
+        error: { code: 'BadRequest', message: 'The body must be a Bot Framework activity with a type.' },
+      });
       return;
     }
     await deps.adapter.process(req, res, (context) => deps.bot.run(context));

@@ -28,7 +28,10 @@ export class CardRenderer {
 
   constructor(readonly directory: string = path.join(repoRoot(), 'cards')) {
     for (const file of readdirSync(directory).filter((f) => f.endsWith('.json'))) {
-      this.templates.set(path.basename(file, '.json'), JSON.parse(readFileSync(path.join(directory, file), 'utf8')));
+      this.templates.set(
+        path.basename(file, '.json'),
+        JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
+      );
     }
   }
 
@@ -49,7 +52,9 @@ export class CardRenderer {
     if (unexpanded) throw new CardRenderError(`card ${name}: binding ${unexpanded} was not expanded`);
     const size = Buffer.byteLength(JSON.stringify(card), 'utf8');
     if (size > CARD_SIZE_BUDGET_BYTES) {
-      throw new CardRenderError(`card ${name} is ${size} bytes, over the budget of ${CARD_SIZE_BUDGET_BYTES}`);
+      throw new CardRenderError(
+        `card ${name} is ${size} bytes, over the budget of ${CARD_SIZE_BUDGET_BYTES}`,
+      );
     }
     return card;
   }

@@ -28,18 +28,34 @@ export function azuriteConnectionString(blobPort: number, tablePort: number): st
 }
 
 /** Starts Azurite's blob and table services with data in `location`. */
-export async function startAzurite(location: string, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningAzurite> {
+export async function startAzurite(
+  location: string,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): Promise<RunningAzurite> {
   mkdirSync(location, { recursive: true });
   const script = path.join(repoRoot(), 'node_modules', 'azurite', 'dist', 'src', 'azurite.js');
   const running = await startNodeProcess({
     name: 'azurite',
     script,
     args: [
-      '--location', location,
-      '--blobHost', '127.0.0.1', '--blobPort', '0',
-      '--queueHost', '127.0.0.1', '--queuePort', '0',
-      '--tableHost', '127.0.0.1', '--tablePort', '0',
-      '--skipApiVersionCheck', '--disableProductStyleUrl', '--disableTelemetry',
+      '--location',
+      location,
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      '0',
+      '--queueHost',
+      '127.0.0.1',
+      '--queuePort',
+      '0',
+      '--tableHost',
+      '127.0.0.1',
+      '--tablePort',
+      '0',
+      '--skipApiVersionCheck',
+      '--disableProductStyleUrl',
+      '--disableTelemetry',
     ],
     env,
     ready: /Table service is successfully listening at \S+:\d+/,
@@ -47,7 +63,9 @@ export async function startAzurite(location: string, env: NodeJS.ProcessEnv, log
     logger,
   });
   const port = (service: string): number => {
-    const m = new RegExp(`${service} service is successfully listening at \\S+:(\\d+)`).exec(running.startupOutput);
+    const m = new RegExp(`${service} service is successfully listening at \\S+:(\\d+)`).exec(
+      running.startupOutput,
+    );
     if (!m) throw new Error(`Azurite did not say where its ${service} service listens`);
     return Number(m[1]);
   };

@@ -62,7 +62,9 @@ export async function startNodeProcess(options: {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`${options.name} did not start within ${options.timeoutMs} ms: ${output.slice(-500)}`));
+      reject(
+        new Error(`${options.name} did not start within ${options.timeoutMs} ms: ${output.slice(-500)}`),
+      );
     }, options.timeoutMs);
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');

@@ -80,7 +80,12 @@ class RequestFlow {
 
   async fromCommand(ctx: CommandContext): Promise<Reply | undefined> {
     const parsed = parseCommand(ctx.text, this.deps.now());
-    if (parsed.name !== 'block' && parsed.name !== 'audit' && parsed.name !== 'warn' && parsed.name !== 'allow') {
+    if (
+      parsed.name !== 'block' &&
+      parsed.name !== 'audit' &&
+      parsed.name !== 'warn' &&
+      parsed.name !== 'allow'
+    ) {
       return undefined;
     }
     const input: RequestInput = {
@@ -134,7 +139,10 @@ class RequestFlow {
     const card = this.deps.cards.attachment('review', reviewCardData(request, errors, built.knownGroups));
     const sent = await ctx.turn.sendActivity({ type: 'message', attachments: [card] });
     if (sent?.id) {
-      await this.s.store.update(request.id, (r) => ({ ...r, reviewCard: { conversationId, activityId: sent.id } }));
+      await this.s.store.update(request.id, (r) => ({
+        ...r,
+        reviewCard: { conversationId, activityId: sent.id },
+      }));
     }
     return undefined;
   }
@@ -190,7 +198,12 @@ class RequestFlow {
     const cancelled = await this.s.store.update(current.id, (r) =>
       applyEvent(r, { type: 'cancelDraft', by: person(ctx.actor) }, this.deps.now()),
     );
-    await this.s.audit.append({ requestId: cancelled.id, type: 'cancelled', actorId: ctx.actor.aadObjectId, actorName: ctx.actor.name });
+    await this.s.audit.append({
+      requestId: cancelled.id,
+      type: 'cancelled',
+      actorId: ctx.actor.aadObjectId,
+      actorName: ctx.actor.name,
+    });
     return this.statusCard(cancelled);
   }
 
@@ -201,14 +214,19 @@ class RequestFlow {
     const conversation = await this.deps.conversations.get(location.conversationId);
     if (!conversation) return;
     const card = this.deps.cards.attachment('requestStatus', statusCardData(request));
-    await this.deps.messenger.update(conversation.reference, location.activityId, { type: 'message', attachments: [card] });
+    await this.deps.messenger.update(conversation.reference, location.activityId, {
+      type: 'message',
+      attachments: [card],
+    });
   }
 
   /** The request named by the card, which must be the clicking user's own. */
   private async ownDraft(ctx: CardActionContext<ReviewInputs>): Promise<IndicatorRequest> {
     const request = await this.s.store.get(ctx.data.requestId);
     if (request.requester.aadObjectId !== ctx.actor.aadObjectId) {
-      throw new AuthorizationError(`Request ${request.id} belongs to ${request.requester.name}; only they can change it.`);
+      throw new AuthorizationError(
+        `Request ${request.id} belongs to ${request.requester.name}; only they can change it.`,
+      );
     }
     return request;
   }
@@ -234,7 +252,10 @@ class RequestFlow {
   }
 
   private reviewCard(request: IndicatorRequest, built: BuiltRequest): ActionResult {
-    return { kind: 'card', card: this.deps.cards.render('review', reviewCardData(request, built.fieldErrors, built.knownGroups)) };
+    return {
+      kind: 'card',
+      card: this.deps.cards.render('review', reviewCardData(request, built.fieldErrors, built.knownGroups)),
+    };
   }
 
   private statusCard(request: IndicatorRequest, hint = ''): ActionResult {
@@ -246,7 +267,11 @@ class RequestFlow {
     const id = turn.activity.replyToId;
     if (!id || result.kind !== 'card') return;
     try {
-      await turn.updateActivity({ id, type: 'message', attachments: [CardFactory.adaptiveCard(result.card)] });
+      await turn.updateActivity({
+        id,
+        type: 'message',
+        attachments: [CardFactory.adaptiveCard(result.card)],
+      });
     } catch (e) {
       this.deps.logger.warn({ err: e }, 'could not update the review card for everyone');
     }
@@ -259,12 +284,20 @@ export function inputsFromCard(current: IndicatorRequest, data: ReviewInputs): R
   const raw = data as Record<string, unknown>;
   const values = data.values !== undefined ? data.values.split(/\r?\n/) : current.items.map((i) => i.input);
   const excluded = current.items.filter((i) => raw[includeInputId(i.input)] === 'false').map((i) => i.input);
-  const action = PRODUCT_ACTIONS.includes(data.action as ProductAction) ? (data.action as ProductAction) : f.action;
+  const action = PRODUCT_ACTIONS.includes(data.action as ProductAction)
+    ? (data.action as ProductAction)
+    : f.action;
   const severity = SEVERITIES.includes(data.severity as Severity) ? (data.severity as Severity) : f.severity;
   let scope: Scope = f.scope;
   if (data.scope === 'allDevices') scope = { kind: 'allDevices' };
   if (data.scope === 'groups') {
-    scope = { kind: 'groups', groups: (data.groups ?? '').split(',').map((g) => g.trim()).filter(Boolean) };
+    scope = {
+      kind: 'groups',
+      groups: (data.groups ?? '')
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean),
+    };
   }
   return {
     action,

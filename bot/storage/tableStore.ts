@@ -81,9 +81,13 @@ export class AzureTableStore<T> implements TableStore<T> {
   async replace(partitionKey: string, rowKey: string, data: T, etag: string): Promise<Stored<T>> {
     await this.table();
     try {
-      const r = await this.client.updateEntity<Entity>({ partitionKey, rowKey, json: JSON.stringify(data) }, 'Replace', {
-        etag,
-      });
+      const r = await this.client.updateEntity<Entity>(
+        { partitionKey, rowKey, json: JSON.stringify(data) },
+        'Replace',
+        {
+          etag,
+        },
+      );
       return { partitionKey, rowKey, etag: r.etag ?? '', data };
     } catch (e) {
       if (e instanceof RestError && (e.statusCode === 412 || e.statusCode === 404)) {
@@ -96,7 +100,10 @@ export class AzureTableStore<T> implements TableStore<T> {
   async upsert(partitionKey: string, rowKey: string, data: T): Promise<Stored<T>> {
     await this.table();
     try {
-      const r = await this.client.upsertEntity<Entity>({ partitionKey, rowKey, json: JSON.stringify(data) }, 'Replace');
+      const r = await this.client.upsertEntity<Entity>(
+        { partitionKey, rowKey, json: JSON.stringify(data) },
+        'Replace',
+      );
       return { partitionKey, rowKey, etag: r.etag ?? '', data };
     } catch (e) {
       throw this.wrap(e);
@@ -108,7 +115,9 @@ export class AzureTableStore<T> implements TableStore<T> {
     const out: Stored<T>[] = [];
     try {
       const escaped = partitionKey.replace(/'/g, "''");
-      for await (const e of this.client.listEntities<Entity>({ queryOptions: { filter: `PartitionKey eq '${escaped}'` } })) {
+      for await (const e of this.client.listEntities<Entity>({
+        queryOptions: { filter: `PartitionKey eq '${escaped}'` },
+      })) {
         out.push(this.toStored(e));
       }
     } catch (e) {
@@ -130,7 +139,9 @@ export class AzureTableStore<T> implements TableStore<T> {
   async ping(): Promise<void> {
     await this.table();
     try {
-      const page = this.client.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 });
+      const page = this.client
+        .listEntities({ queryOptions: { select: ['PartitionKey'] } })
+        .byPage({ maxPageSize: 1 });
       await page.next();
     } catch (e) {
       throw this.wrap(e);
@@ -138,13 +149,23 @@ export class AzureTableStore<T> implements TableStore<T> {
   }
 
   private toStored(e: TableEntityResult<Entity>): Stored<T> {
-    return { partitionKey: e.partitionKey ?? '', rowKey: e.rowKey ?? '', etag: e.etag, data: JSON.parse(e.json) as T };
+    return {
+      partitionKey: e.partitionKey ?? '',
+      rowKey: e.rowKey ?? '',
+      etag: e.etag,
+      data: JSON.parse(e.json) as T,
+    };
   }
 
   private wrap(e: unknown): Error {
     if (e instanceof ConflictError) return e;
     const status = e instanceof RestError ? e.statusCode : undefined;
     const code = e instanceof RestError ? e.code : undefined;
-    return new UpstreamError(`Azure Tables (${this.client.tableName}) failed: ${code ?? String(e)}`, 'storage', status, code);
+    return new UpstreamError(
+      `Azure Tables (${this.client.tableName}) failed: ${code ?? String(e)}`,
+      'storage',
+      status,
+      code,
+    );
   }
 }

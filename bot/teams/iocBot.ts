@@ -55,7 +55,9 @@ export class IocBot extends TeamsActivityHandler {
       const botId = context.activity.recipient?.id;
       if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) {
         await this.rememberConversation(context);
-        await context.sendActivity('Hello! I turn your requests into Microsoft Defender indicators. Type **help** to see what I can do.');
+        await context.sendActivity(
+          'Hello! I turn your requests into Microsoft Defender indicators. Type **help** to see what I can do.',
+        );
       }
       await next();
     });
@@ -74,7 +76,12 @@ export class IocBot extends TeamsActivityHandler {
     const correlationId = randomUUID();
     try {
       const action = invokeValue.action;
-      const result = await this.deps.cardActions.route(context, actorOf(context), action?.verb ?? '', action?.data);
+      const result = await this.deps.cardActions.route(
+        context,
+        actorOf(context),
+        action?.verb ?? '',
+        action?.data,
+      );
       return toInvokeResponse(result);
     } catch (error) {
       this.logFailure(error, correlationId, context, 'card action failed');
@@ -95,12 +102,19 @@ export class IocBot extends TeamsActivityHandler {
   }
 
   /** `Action.Submit` fallback: the card's data arrives as the message value. */
-  private async handleSubmit(context: TurnContext, verb: string, data: Record<string, unknown>): Promise<void> {
+  private async handleSubmit(
+    context: TurnContext,
+    verb: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
     const correlationId = randomUUID();
     try {
       const result = await this.deps.cardActions.route(context, actorOf(context), verb, data);
       if (result.kind === 'card') {
-        await context.sendActivity({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result.card }] });
+        await context.sendActivity({
+          type: 'message',
+          attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: result.card }],
+        });
       } else {
         await context.sendActivity(result.text);
       }

@@ -18,7 +18,11 @@ export class AdapterMessenger implements ProactiveMessenger {
     return id;
   }
 
-  async update(reference: Partial<ConversationReference>, activityId: string, activity: Partial<Activity>): Promise<void> {
+  async update(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void> {
     await this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
       await context.updateActivity({ ...activity, id: activityId, type: activity.type ?? 'message' });
     });

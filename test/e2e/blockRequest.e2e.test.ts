@@ -18,7 +18,11 @@ interface InvokeBody {
 }
 
 /** Posts a command and returns the review card the bot answers with. */
-async function openReview(harness: BotHarness, text: string, scope: Scope = 'personal'): Promise<{ card: Card; requestId: string }> {
+async function openReview(
+  harness: BotHarness,
+  text: string,
+  scope: Scope = 'personal',
+): Promise<{ card: Card; requestId: string }> {
   const before = harness.connector.sentActivities().length;
   const res = await harness.post(teamsMessage(text, { scope }));
   assert.equal(res.status, 200);
@@ -88,7 +92,9 @@ describe('end to end over HTTP: /block → review card → submit → Defender (
     assert.equal(first.status, 200);
     assert.equal(second.status, 200);
     assert.ok(!text((second.body as InvokeBody).value).includes('request.submit'));
-    await waitFor(() => harness.sim.indicators.listActive().some((i) => i.indicatorValue === 'once.example.net'));
+    await waitFor(() =>
+      harness.sim.indicators.listActive().some((i) => i.indicatorValue === 'once.example.net'),
+    );
     const services = requestServices(harness.app.featureDeps);
     await services.submissions.idle();
     const request = await services.store.get(requestId);
@@ -110,7 +116,11 @@ describe('end to end over HTTP: /block → review card → submit → Defender (
   it('refuses a click on another person’s request', async () => {
     const { requestId } = await openReview(harness, '/block domain mine.example.org');
     const res = await harness.post(
-      cardActionInvoke('request.submit', { requestId }, { from: { id: '29:eve', name: 'Eve', aadObjectId: 'eve-1' } }),
+      cardActionInvoke(
+        'request.submit',
+        { requestId },
+        { from: { id: '29:eve', name: 'Eve', aadObjectId: 'eve-1' } },
+      ),
     );
     assert.equal(res.status, 403);
     assert.match((res.body as InvokeBody).value.message ?? '', /only they can change it/);

@@ -21,7 +21,8 @@ describe('Azure Tables store against Azurite', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const store = () => AzureTableStore.fromConnectionString<{ n: number }>(azurite.connectionString, 'storetest');
+  const store = () =>
+    AzureTableStore.fromConnectionString<{ n: number }>(azurite.connectionString, 'storetest');
 
   it('reads back what it inserted, with an ETag', async () => {
     const s = store();
@@ -40,7 +41,10 @@ describe('Azure Tables store against Azurite', function () {
     const s = store();
     const first = await s.insert('p', 'c', { n: 1 });
     await s.replace('p', 'c', { n: 2 }, first.etag);
-    await assert.rejects(s.replace('p', 'c', { n: 3 }, first.etag), { name: 'ConflictError', code: 'conflict' });
+    await assert.rejects(s.replace('p', 'c', { n: 3 }, first.etag), {
+      name: 'ConflictError',
+      code: 'conflict',
+    });
     assert.deepEqual((await s.get('p', 'c'))?.data, { n: 2 });
   });
 
@@ -48,7 +52,10 @@ describe('Azure Tables store against Azurite', function () {
     const s = store();
     assert.equal(await s.get('p', 'missing'), undefined);
     await s.upsert("q'x", 'r1', { n: 5 });
-    assert.deepEqual((await s.list("q'x")).map((r) => r.data), [{ n: 5 }]);
+    assert.deepEqual(
+      (await s.list("q'x")).map((r) => r.data),
+      [{ n: 5 }],
+    );
   });
 
   it('deletes a record, and deleting it again is fine', async () => {
@@ -65,7 +72,10 @@ describe('Azure Tables store against Azurite', function () {
 
   it('reports an unreachable storage account as an upstream error', async () => {
     const s = AzureTableStore.fromConnectionString<{ n: number }>(
-      azurite.connectionString.replace(/TableEndpoint=http:\/\/127\.0\.0\.1:\d+/, 'TableEndpoint=http://127.0.0.1:9'),
+      azurite.connectionString.replace(
+        /TableEndpoint=http:\/\/127\.0\.0\.1:\d+/,
+        'TableEndpoint=http://127.0.0.1:9',
+      ),
       'storetest',
     );
     await assert.rejects(s.ping(), { name: 'UpstreamError', code: 'upstream' });

@@ -46,7 +46,8 @@ export class ConnectorStub {
     const deadline = Date.now() + timeoutMs;
     while (this.sentActivities().length < count) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} activities at the connector, got ${this.sentActivities().length}`);
+      if (left <= 0)
+        throw new Error(`expected ${count} activities at the connector, got ${this.sentActivities().length}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -21,7 +21,8 @@ export class FakeTableStore<T> implements TableStore<T> {
   }
 
   insert(pk: string, rk: string, data: T): Promise<Stored<T>> {
-    if (this.rows.has(this.key(pk, rk))) return Promise.reject(new ConflictError(`${pk}/${rk} exists already`));
+    if (this.rows.has(this.key(pk, rk)))
+      return Promise.reject(new ConflictError(`${pk}/${rk} exists already`));
     return Promise.resolve(this.stamp(pk, rk, data));
   }
 

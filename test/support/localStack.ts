@@ -21,12 +21,24 @@ export class LocalStack {
   async start(timeoutMs = 90000): Promise<void> {
     this.dataDir = mkdtempSync(path.join(tmpdir(), 'ioc-bot-stack-'));
     this.port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(this.port), DATA_DIR: this.dataDir, LOG_LEVEL: 'warn', ...this.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(this.port),
+      DATA_DIR: this.dataDir,
+      LOG_LEVEL: 'warn',
+      ...this.env,
+    };
     delete env.NODE_EXTRA_CA_CERTS;
-    this.child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'bot', 'index.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'bot', 'index.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const child = this.child;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local stack did not start: ${this.output.slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`local stack did not start: ${this.output.slice(-2000)}`)),
+        timeoutMs,
+      );
       const onData = (d: Buffer): void => {
         this.output += d.toString('utf8');
         const m = /Chat with it:\s+(\S+)/.exec(this.output);

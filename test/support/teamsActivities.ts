@@ -18,7 +18,12 @@ const CONVERSATIONS: Record<Scope, { id: string; conversationType: string; isGro
 /** A message as Teams would post it; in group chats and channels the text starts with the bot's mention. */
 export function teamsMessage(
   text: string,
-  options: { scope?: Scope; serviceUrl?: string; from?: { id: string; name: string; aadObjectId: string }; tenantId?: string } = {},
+  options: {
+    scope?: Scope;
+    serviceUrl?: string;
+    from?: { id: string; name: string; aadObjectId: string };
+    tenantId?: string;
+  } = {},
 ): Record<string, unknown> {
   const scope = options.scope ?? 'personal';
   const tenantId = options.tenantId ?? LOCAL_TENANT_ID;
@@ -49,7 +54,11 @@ export function teamsMessage(
 export function cardActionInvoke(
   verb: string,
   data: Record<string, unknown>,
-  options: { scope?: Scope; serviceUrl?: string; from?: { id: string; name: string; aadObjectId: string } } = {},
+  options: {
+    scope?: Scope;
+    serviceUrl?: string;
+    from?: { id: string; name: string; aadObjectId: string };
+  } = {},
 ): Record<string, unknown> {
   const base = teamsMessage('', options);
   return {

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'mocha';
 import { CommandRouter, normaliseCommandText, type CommandHandler } from '../../bot/teams/commandRouter';
 
-const handler = (keywords: string[]): CommandHandler => ({ keywords, handle: () => Promise.resolve(keywords[0]) });
+const handler = (keywords: string[]): CommandHandler => ({
+  keywords,
+  handle: () => Promise.resolve(keywords[0]),
+});
 const router = new CommandRouter([handler(['block']), handler(['help']), handler(['list'])], () =>
   Promise.resolve('fallback'),
 );
@@ -28,7 +31,10 @@ describe('command router', () => {
   }
 
   it('refuses two handlers for one keyword', () => {
-    assert.throws(() => new CommandRouter([handler(['help']), handler(['HELP'])], () => Promise.resolve(undefined)), /help/);
+    assert.throws(
+      () => new CommandRouter([handler(['help']), handler(['HELP'])], () => Promise.resolve(undefined)),
+      /help/,
+    );
   });
 });
 
@@ -36,7 +42,11 @@ describe('command text normalisation', () => {
   const cases: Array<[string, string, string]> = [
     ['drops a leftover mention', '<at>IoC Bot</at> help', 'help'],
     ['decodes &nbsp; and collapses spaces', 'block&nbsp;&nbsp; url   x.com', 'block url x.com'],
-    ['keeps the visible text of an auto-link', 'block <a href="http://evil.com">evil.com</a>', 'block evil.com'],
+    [
+      'keeps the visible text of an auto-link',
+      'block <a href="http://evil.com">evil.com</a>',
+      'block evil.com',
+    ],
     ['keeps one value per line', 'block\n a.com \n\n b.com', 'block\na.com\n\nb.com'],
     ['turns <br> into a line break', 'block a.com<br>b.com', 'block a.com\nb.com'],
     ['decodes numeric entities', 'block x&#46;com', 'block x.com'],

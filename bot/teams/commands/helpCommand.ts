@@ -26,7 +26,10 @@ export function helpReply(cards: CardRenderer, entries: readonly HelpEntry[], no
     intro:
       'Request Microsoft Defender for Endpoint indicators from chat. Every request is reviewed on a card and approved by a second person before it reaches Defender.',
     notice,
-    commands: entries.map((e) => ({ usage: escapeMarkdown(e.usage), description: escapeMarkdown(e.description) })),
+    commands: entries.map((e) => ({
+      usage: escapeMarkdown(e.usage),
+      description: escapeMarkdown(e.description),
+    })),
     footer:
       'The leading / is optional. In a channel, @mention the bot first. Values may be defanged (hxxps://, [.]) — the bot refangs them and shows what it understood.',
   };
