@@ -108,7 +108,7 @@ describe('end to end over HTTP: /import of a portal CSV (APPROVAL_MODE=none)', (
     const before = harness.connector.sentActivities().length;
     const res = await harness.post(message);
     assert.equal(res.status, 200);
-    return (await harness.connector.waitForActivities(before + count)).slice(before) as Sent[];
+    return (await harness.connector.waitForActivities(before + count)).slice(before);
   }
 
   it('checks every row, shows row-numbered errors, and submits the valid rows as one request', async () => {
