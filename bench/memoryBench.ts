@@ -71,7 +71,12 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     for (let run = 0; run < runs; run++) {
       ours.push(
         await measure(
-          await spawnBot('ours', { simulator: endpointOf(sim), pendingRequests, startFeatures: true }),
+          await spawnBot('ours', {
+            simulator: endpointOf(sim),
+            pendingRequests,
+            startFeatures: true,
+            defenderPacing: 'lifted',
+          }),
           run,
         ),
       );

@@ -1,7 +1,8 @@
 /**
  * The bot under benchmark, wired exactly as `test/support/botHarness.ts` wires it (buildApp + createServer, real
  * Defender and Graph clients, fake tables), except that the simulator runs elsewhere (in the driver's process), so
- * that the bot's own process holds only the bot when its memory is measured.
+ * that the bot's own process holds only the bot when its memory is measured, and that the Defender client's
+ * pacing can be lifted (see {@link OurBotOptions.defenderPacing}).
  */
 import { ConversationState, MemoryStorage } from 'botbuilder';
 import { pendingBenchRequest } from './pendingRequests';
@@ -9,6 +10,9 @@ import { RequestStore } from '../bot/approvals/requestStore';
 import type { IndicatorRequest } from '../bot/approvals/indicatorRequest';
 import { buildApp } from '../bot/app';
 import { createClients } from '../bot/clients';
+import { HttpDefenderClient } from '../bot/defender/defenderClient';
+import { DEFENDER_RATE_LIMITS, RateLimiter, type RateLimitTable } from '../bot/http/rateLimiter';
+import { createAppCredential } from '../bot/identity/credentials';
 import { loadConfig } from '../bot/config';
 import { silentLogger } from '../bot/logging';
 import { createServer } from '../bot/server';
@@ -32,7 +36,18 @@ export interface OurBotOptions {
   readonly pendingRequests?: number;
   /** Start the features' background work (pollers). */
   readonly startFeatures?: boolean;
+  /**
+   * `documented` (default): the Defender client paces to Defender's documented limits, as in production.
+   * `lifted`: no client-side pacing, so that a benchmark of many `/block` turns measures the bot rather than
+   * Defender's quota (100 list calls a minute; `/block url` looks up the URL and its host: 2 calls).
+   */
+  readonly defenderPacing?: 'documented' | 'lifted';
 }
+
+/** Every Defender bucket with a limit no benchmark reaches. */
+const LIFTED_LIMITS: RateLimitTable = Object.fromEntries(
+  Object.keys(DEFENDER_RATE_LIMITS).map((bucket) => [bucket, [{ limit: 1_000_000_000, windowMs: 60_000 }]]),
+);
 
 /** The table the approval feature keeps its requests in (see `bot/approvals/requestStore.ts`). */
 export const REQUEST_TABLE = 'requests';
@@ -53,6 +68,17 @@ export async function startOurBot(
   });
   const logger = silentLogger();
   const clients = createClients(config, logger);
+  const defender =
+    options.defenderPacing === 'lifted'
+      ? new HttpDefenderClient({
+          baseUrl: sim.url,
+          credential: createAppCredential(config.azure),
+          tokenScope: config.defender.tokenScope,
+          rateLimiter: new RateLimiter(LIFTED_LIMITS),
+          logger: logger.child({ client: 'defender' }),
+          configuredDeviceGroups: config.indicators.defaultDeviceGroups,
+        })
+      : clients.defender;
   const tables = new Map<string, TableStore<unknown>>();
   const requestTable = new FakeTableStore<IndicatorRequest>();
   tables.set(REQUEST_TABLE, requestTable);
@@ -67,7 +93,7 @@ export async function startOurBot(
       if (!tables.has(name)) tables.set(name, new FakeTableStore<unknown>());
       return tables.get(name) as TableStore<T>;
     },
-    defender: clients.defender,
+    defender,
     graph: clients.graph,
   });
   const server = createServer({

@@ -104,6 +104,8 @@ export interface DriveOptions {
 /** What one drive measured. */
 export interface DriveResult {
   readonly latenciesMs: number[];
+  /** The same latencies by the text sent. */
+  readonly latenciesByText: Record<string, number[]>;
   readonly wallMs: number;
   readonly sent: number;
   readonly answered: number;
@@ -150,6 +152,7 @@ export async function driveTurns(
   const start = performance.now();
   const stopAt = start + (options.deadlineMs ?? 60_000);
   const latenciesMs: number[] = [];
+  const latenciesByText: Record<string, number[]> = {};
   let sent = 0;
   let failures = 0;
   let firstFailure: string | undefined;
@@ -170,7 +173,9 @@ export async function driveTurns(
         });
         await res.text();
         if (res.status !== 200) throw new Error(`the bot answered ${res.status}`);
-        latenciesMs.push((await reply) - t0);
+        const latency = (await reply) - t0;
+        latenciesMs.push(latency);
+        (latenciesByText[text] ??= []).push(latency);
       } catch (e) {
         failures += 1;
         firstFailure ??= e instanceof Error ? e.message : String(e);
@@ -181,6 +186,7 @@ export async function driveTurns(
   const wallMs = performance.now() - start;
   return {
     latenciesMs,
+    latenciesByText,
     wallMs,
     sent,
     answered: latenciesMs.length,

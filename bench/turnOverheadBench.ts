@@ -34,6 +34,8 @@ export interface BotFigures {
   readonly throughput: number;
   readonly answered: number;
   readonly failures: number;
+  /** p50 per command (median over rounds), to show where the time goes. */
+  readonly p50MsByText: Record<string, number>;
 }
 
 /** Result at one level. */
@@ -55,6 +57,8 @@ export interface TurnOverheadResult {
   readonly n: Record<string, TurnLevelResult>;
   /** What our bot answered to `/block url …` (the first reply's shape), so a reader knows what was measured. */
   readonly blockReply: string;
+  /** Our bot's Defender client ran without client-side pacing (see `OurBotOptions.defenderPacing`). */
+  readonly defenderPacing: 'lifted';
 }
 
 export const DEFAULT_TURN_LEVELS: readonly TurnLevel[] = [
@@ -73,7 +77,7 @@ export async function runTurnOverheadBench(options: TurnOverheadOptions = {}): P
   await collector.start();
   const bots: BotProcess[] = [];
   try {
-    const ours = await spawnBot('ours', { simulator: endpointOf(sim) });
+    const ours = await spawnBot('ours', { simulator: endpointOf(sim), defenderPacing: 'lifted' });
     bots.push(ours);
     const echo = await spawnBot('echo');
     bots.push(echo);
@@ -118,7 +122,7 @@ export async function runTurnOverheadBench(options: TurnOverheadOptions = {}): P
         echo: e,
       };
     }
-    return { rounds, texts: TURN_TEXTS, n, blockReply };
+    return { rounds, texts: TURN_TEXTS, n, blockReply, defenderPacing: 'lifted' };
   } finally {
     for (const bot of bots) await bot.stop();
     await collector.stop();
@@ -133,6 +137,12 @@ function figures(results: readonly DriveResult[]): BotFigures {
     throughput: round(median(results.map((r) => r.throughput)), 1),
     answered: results.reduce((s, r) => s + r.answered, 0),
     failures: results.reduce((s, r) => s + r.failures, 0),
+    p50MsByText: Object.fromEntries(
+      TURN_TEXTS.map((t) => [
+        t,
+        round(median(results.map((r) => percentile(r.latenciesByText[t] ?? [], 50))), 3),
+      ]),
+    ),
   };
 }
 
