@@ -121,7 +121,7 @@ export class ApprovalWorkflow {
         });
         if (!id) continue;
         locations.push({ conversationId: sub.conversationId, activityId: id });
-        names.push(sub.channelName ? `#${sub.channelName}` : 'the approvals channel');
+        names.push(sub.channelName ? `the ${sub.channelName} channel` : 'the approvals channel');
         await this.s.audit.append({
           requestId: counted.id,
           type: 'postedForApproval',

@@ -13,7 +13,12 @@ export interface ApproverCheck {
 }
 
 export type RequestEvent =
-  | { readonly type: 'submitDraft'; readonly by: Person; readonly pendingUntil: string; readonly approvalRequired: boolean }
+  | {
+      readonly type: 'submitDraft';
+      readonly by: Person;
+      readonly pendingUntil: string;
+      readonly approvalRequired: boolean;
+    }
   | { readonly type: 'cancelDraft'; readonly by: Person }
   | {
       readonly type: 'approve';
@@ -45,10 +50,16 @@ export type RequestEvent =
  */
 export function applyEvent(request: IndicatorRequest, event: RequestEvent, now: Date): IndicatorRequest {
   const at = now.toISOString();
-  const next = (changes: Partial<IndicatorRequest>): IndicatorRequest => ({ ...request, ...changes, updatedAt: at });
+  const next = (changes: Partial<IndicatorRequest>): IndicatorRequest => ({
+    ...request,
+    ...changes,
+    updatedAt: at,
+  });
 
   if (FINAL_STATUSES.includes(request.status)) {
-    throw new ConflictError(`Request ${request.id} is already ${request.status}; nothing more can be done with it.`);
+    throw new ConflictError(
+      `Request ${request.id} is already ${request.status}; nothing more can be done with it.`,
+    );
   }
 
   switch (event.type) {
@@ -68,19 +79,28 @@ export function applyEvent(request: IndicatorRequest, event: RequestEvent, now: 
     case 'approve': {
       requirePendingAndLive(request, now);
       requireApprover(request, event.by, event.check, 'approve');
-      if (request.decisions.some((d) => d.by.aadObjectId === event.by.aadObjectId && d.decision === 'approve')) {
-        throw new ConflictError(`You have already approved request ${request.id}; another approver must approve it too.`);
+      if (
+        request.decisions.some((d) => d.by.aadObjectId === event.by.aadObjectId && d.decision === 'approve')
+      ) {
+        throw new ConflictError(
+          `You have already approved request ${request.id}; another approver must approve it too.`,
+        );
       }
       const items = event.onlyInputs ? narrowItems(request.items, event.onlyInputs) : request.items;
       const decisions = [...request.decisions, { by: event.by, at, decision: 'approve' as const }];
       const approvals = decisions.filter((d) => d.decision === 'approve').length;
-      return next({ items, decisions, status: approvals >= request.requiredApprovals ? 'approved' : 'pending' });
+      return next({
+        items,
+        decisions,
+        status: approvals >= request.requiredApprovals ? 'approved' : 'pending',
+      });
     }
     case 'reject': {
       requirePendingAndLive(request, now);
       requireApprover(request, event.by, event.check, 'reject');
       const reason = event.reason.trim();
-      if (!reason) throw new ValidationError('A rejection needs a reason; write one in the box and click Reject again.');
+      if (!reason)
+        throw new ValidationError('A rejection needs a reason; write one in the box and click Reject again.');
       return next({
         status: 'rejected',
         decisions: [...request.decisions, { by: event.by, at, decision: 'reject', reason }],
@@ -138,7 +158,9 @@ function requireStatus(request: IndicatorRequest, status: IndicatorRequest['stat
 
 function requirePendingAndLive(request: IndicatorRequest, now: Date): void {
   if (request.status !== 'pending') {
-    throw new ConflictError(`Request ${request.id} is already ${request.status}; its decision cannot change.`);
+    throw new ConflictError(
+      `Request ${request.id} is already ${request.status}; its decision cannot change.`,
+    );
   }
   if (request.pendingUntil && new Date(request.pendingUntil).getTime() <= now.getTime()) {
     throw new ConflictError(`Request ${request.id} expired at ${request.pendingUntil}; ask for a new one.`);
@@ -147,7 +169,9 @@ function requirePendingAndLive(request: IndicatorRequest, now: Date): void {
 
 function requireSamePerson(request: IndicatorRequest, by: Person, verb: string): void {
   if (request.requester.aadObjectId !== by.aadObjectId) {
-    throw new AuthorizationError(`Only ${request.requester.name || 'the requester'} can ${verb} this request.`);
+    throw new AuthorizationError(
+      `Only ${request.requester.name || 'the requester'} can ${verb} this request.`,
+    );
   }
 }
 

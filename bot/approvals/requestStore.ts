@@ -36,7 +36,10 @@ export class RequestStore {
    * refuse). Lost races are retried on the fresh version.
    * @throws NotFoundError, or whatever `change` throws, or ConflictError after too many lost races.
    */
-  async update(id: string, change: (current: IndicatorRequest) => IndicatorRequest): Promise<IndicatorRequest> {
+  async update(
+    id: string,
+    change: (current: IndicatorRequest) => IndicatorRequest,
+  ): Promise<IndicatorRequest> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.table.get(PARTITION, normaliseId(id));
       if (!stored) throw new NotFoundError(`There is no request ${id}.`);

@@ -40,7 +40,10 @@ describe('request store', () => {
 
   it('says which request does not exist', async () => {
     const store = new RequestStore(new FakeTableStore<IndicatorRequest>());
-    await assert.rejects(store.get('R-NOPE'), { name: 'NotFoundError', message: 'There is no request R-NOPE.' });
+    await assert.rejects(store.get('R-NOPE'), {
+      name: 'NotFoundError',
+      message: 'There is no request R-NOPE.',
+    });
   });
 
   it('lists requests by state, newest first', async () => {
@@ -48,6 +51,9 @@ describe('request store', () => {
     await store.create(pendingRequest({ id: 'R-A', createdAt: '2026-12-01T01:00:00Z' }));
     await store.create(pendingRequest({ id: 'R-B', createdAt: '2026-12-01T02:00:00Z' }));
     await store.create(pendingRequest({ id: 'R-C', status: 'submitted' }));
-    assert.deepEqual((await store.list(['pending'])).map((r) => r.id), ['R-B', 'R-A']);
+    assert.deepEqual(
+      (await store.list(['pending'])).map((r) => r.id),
+      ['R-B', 'R-A'],
+    );
   });
 });
