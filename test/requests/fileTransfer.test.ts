@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'mocha';
 import { downloadFile, uploadFile } from '../../bot/requests/listing/fileTransfer';
@@ -10,6 +10,16 @@ describe('indicator views: bounded file transfer', () => {
   const uploads: { headers: Record<string, unknown>; body: string }[] = [];
 
   before(async () => {
+    // writeHead and end are called apart: restify (loaded by other suites) replaces writeHead without chaining.
+    const answer = (
+      res: ServerResponse,
+      status: number,
+      headers: Record<string, string>,
+      body?: string | Buffer,
+    ) => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
     server = createServer((req, res) => {
       const url = req.url ?? '';
       if (req.method === 'PUT') {
@@ -17,20 +27,18 @@ describe('indicator views: bounded file transfer', () => {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           uploads.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-          res.writeHead(201).end('{}');
+          answer(res, 201, {}, '{}');
         });
         return;
       }
-      if (url === '/small') res.writeHead(200, { 'content-type': 'text/csv' }).end('a,b\r\n1,2\r\n');
-      else if (url === '/declared-big') res.writeHead(200, { 'content-length': '9999999' }).end();
-      else if (url === '/streamed-big') {
-        res.writeHead(200);
-        res.end(Buffer.alloc(4096, 'x'));
-      } else if (url === '/redirect-ok') res.writeHead(302, { location: '/small' }).end();
-      else if (url === '/redirect-away') res.writeHead(302, { location: 'http://10.1.2.3/file.csv' }).end();
+      if (url === '/small') answer(res, 200, { 'content-type': 'text/csv' }, 'a,b\r\n1,2\r\n');
+      else if (url === '/declared-big') answer(res, 200, { 'content-length': '9999999' });
+      else if (url === '/streamed-big') answer(res, 200, {}, Buffer.alloc(4096, 'x'));
+      else if (url === '/redirect-ok') answer(res, 302, { location: '/small' });
+      else if (url === '/redirect-away') answer(res, 302, { location: 'http://10.1.2.3/file.csv' });
       else if (url === '/hang')
         return; // never answers
-      else res.writeHead(404).end();
+      else answer(res, 404, {});
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
