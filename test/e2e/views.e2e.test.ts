@@ -289,3 +289,22 @@ describe('end to end over HTTP: /list, /show, /remove, /expiring, /export (APPRO
     });
   });
 });
+
+describe('end to end over HTTP: /remove with approval required', () => {
+  const harness = new BotHarness({ env: { BOT_MODE: 'local' } });
+  before(() => harness.start());
+  after(() => harness.stop());
+
+  it('leaves the indicator in Defender and the request pending until it is approved', async () => {
+    await harness.app.featureDeps.defender.submit(indicator('keep-until-approved.example.com'));
+    const [sent] = await say(harness, '/remove keep-until-approved.example.com');
+    assert.match(JSON.stringify(cardOf(sent)), /Awaiting approval/);
+    const services = requestServices(harness.app.featureDeps);
+    await services.submissions.idle();
+    const request = (await services.store.list()).find((r) => r.kind === 'remove');
+    assert.equal(request?.status, 'pending');
+    assert.ok(
+      harness.sim.indicators.listActive().some((i) => i.indicatorValue === 'keep-until-approved.example.com'),
+    );
+  });
+});
