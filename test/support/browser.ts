@@ -45,3 +45,18 @@ export async function sendInPlayground(page: Page, text: string): Promise<void> 
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
 }
+
+/** Starts a new post in the open channel that @mentions the bot (channel posts reach the bot only so). */
+export async function postInChannel(page: Page, text: string, botName = 'Test Bot'): Promise<void> {
+  const box = page.locator('[data-lexical-editor="true"]').first();
+  await box.click();
+  await page.keyboard.type('@');
+  const pick = page.getByText(botName, { exact: true }).last();
+  await pick.waitFor({ timeout: 10000 });
+  // The mention picker re-renders as it opens; a click too early inserts nothing.
+  await page.waitForTimeout(800);
+  await pick.click();
+  await page.waitForTimeout(300);
+  await page.keyboard.type(` ${text}`);
+  await page.getByRole('button', { name: 'Post' }).click();
+}

@@ -3,7 +3,8 @@
  * Playground) in a child process with its own data folder, for the browser tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../bot/local/childProcess';
@@ -15,6 +16,7 @@ export class LocalStack {
   output = '';
   port = 0;
   playgroundUrl = '';
+  simulatorUrl = '';
 
   constructor(private readonly env: Record<string, string> = {}) {}
 
@@ -41,10 +43,12 @@ export class LocalStack {
       );
       const onData = (d: Buffer): void => {
         this.output += d.toString('utf8');
-        const m = /Chat with it:\s+(\S+)/.exec(this.output);
-        if (m) {
+        const chat = /Chat with it:\s+(\S+)/.exec(this.output);
+        const sim = /Simulator:\s+(\S+)/.exec(this.output);
+        if (chat && sim && /Press Ctrl-C/.test(this.output)) {
           clearTimeout(timer);
-          this.playgroundUrl = m[1];
+          this.playgroundUrl = chat[1];
+          this.simulatorUrl = sim[1];
           resolve();
         }
       };
@@ -56,6 +60,29 @@ export class LocalStack {
       });
     });
     child.removeAllListeners('exit');
+  }
+
+  /** Calls the embedded simulator's control API (its CA is in the stack's data folder). */
+  async simulator(method: string, pathAndQuery: string, body?: unknown): Promise<unknown> {
+    const ca = readFileSync(path.join(this.dataDir, 'simulator-ca', 'ca.pem'));
+    const url = new URL(pathAndQuery, this.simulatorUrl);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        url,
+        { method, ca, headers: payload ? { 'content-type': 'application/json' } : {} },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve(text ? (JSON.parse(text) as unknown) : undefined);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
   }
 
   async stop(): Promise<void> {
