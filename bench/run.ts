@@ -88,10 +88,22 @@ async function main(): Promise<void> {
     ? path.join(repoRoot(), '.data', 'bench-results.partial.json')
     : path.join(repoRoot(), 'bench', 'results.json');
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, await formatJson(file, results));
   process.stdout.write(
     `\n${markdownTable(results)}\n\nWrote ${path.relative(process.cwd(), file)} in ${results.totalSeconds} s.\n`,
   );
+}
+
+/** The results as JSON, formatted by the repository's prettier config so `npm run lint` accepts the file. */
+async function formatJson(file: string, value: unknown): Promise<string> {
+  const json = `${JSON.stringify(value, null, 2)}\n`;
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(json, { ...(await prettier.resolveConfig(file)), filepath: file });
+  } catch {
+    // prettier is a dev dependency; without it the plain JSON is still valid.
+    return json;
+  }
 }
 
 main().catch((err: unknown) => {
