@@ -1,9 +1,11 @@
 /**
  * Durable records with optimistic concurrency: the interface the bot's stores are built on, and its Azure Tables
- * implementation. Each record is one entity whose `json` column holds the data, so the schema can grow.
+ * implementation. Each record is one entity whose `json` columns hold the data, so the schema can grow. A string
+ * property holds at most 64 KiB (32K UTF-16 characters), so longer JSON is split over `json`, `json1`, `json2`…
+ * up to the entity limit of 1 MiB.
  */
 import { RestError, TableClient, type TableEntityResult } from '@azure/data-tables';
-import { ConflictError, UpstreamError } from '../errors';
+import { ConflictError, UpstreamError, ValidationError } from '../errors';
 
 /** A record as read back, with the ETag that guards its next change. */
 export interface Stored<T> {
@@ -31,6 +33,34 @@ interface Entity {
   partitionKey: string;
   rowKey: string;
   json: string;
+  [chunk: `json${number}`]: string;
+}
+
+/** Characters per property: 64 KiB of UTF-16 is 32,768 characters; stay below it. */
+export const JSON_CHUNK_CHARS = 30_000;
+/** Entities are at most 1 MiB; leave room for keys and system properties. */
+export const MAX_RECORD_CHARS = 30 * JSON_CHUNK_CHARS;
+
+/** The entity for a record: its JSON split over as many properties as it needs. */
+export function toEntity(partitionKey: string, rowKey: string, data: unknown): Entity {
+  const json = JSON.stringify(data);
+  if (json.length > MAX_RECORD_CHARS) {
+    throw new ValidationError(
+      `This record is too large to store (${json.length} characters; the limit is ${MAX_RECORD_CHARS}).`,
+    );
+  }
+  const entity: Entity = { partitionKey, rowKey, json: json.slice(0, JSON_CHUNK_CHARS) };
+  for (let i = 1; i * JSON_CHUNK_CHARS < json.length; i++) {
+    entity[`json${i}`] = json.slice(i * JSON_CHUNK_CHARS, (i + 1) * JSON_CHUNK_CHARS);
+  }
+  return entity;
+}
+
+/** The record's JSON, joined back from its properties. */
+export function fromEntity(entity: Record<string, unknown>): string {
+  let json = typeof entity.json === 'string' ? entity.json : '';
+  for (let i = 1; typeof entity[`json${i}`] === 'string'; i++) json += entity[`json${i}`] as string;
+  return json;
 }
 
 /** {@link TableStore} on Azure Table Storage (or Azurite locally). */
@@ -68,7 +98,7 @@ export class AzureTableStore<T> implements TableStore<T> {
   async insert(partitionKey: string, rowKey: string, data: T): Promise<Stored<T>> {
     await this.table();
     try {
-      const r = await this.client.createEntity<Entity>({ partitionKey, rowKey, json: JSON.stringify(data) });
+      const r = await this.client.createEntity<Entity>(toEntity(partitionKey, rowKey, data));
       return { partitionKey, rowKey, etag: r.etag ?? '', data };
     } catch (e) {
       if (e instanceof RestError && e.statusCode === 409) {
@@ -81,13 +111,9 @@ export class AzureTableStore<T> implements TableStore<T> {
   async replace(partitionKey: string, rowKey: string, data: T, etag: string): Promise<Stored<T>> {
     await this.table();
     try {
-      const r = await this.client.updateEntity<Entity>(
-        { partitionKey, rowKey, json: JSON.stringify(data) },
-        'Replace',
-        {
-          etag,
-        },
-      );
+      const r = await this.client.updateEntity<Entity>(toEntity(partitionKey, rowKey, data), 'Replace', {
+        etag,
+      });
       return { partitionKey, rowKey, etag: r.etag ?? '', data };
     } catch (e) {
       if (e instanceof RestError && (e.statusCode === 412 || e.statusCode === 404)) {
@@ -100,10 +126,7 @@ export class AzureTableStore<T> implements TableStore<T> {
   async upsert(partitionKey: string, rowKey: string, data: T): Promise<Stored<T>> {
     await this.table();
     try {
-      const r = await this.client.upsertEntity<Entity>(
-        { partitionKey, rowKey, json: JSON.stringify(data) },
-        'Replace',
-      );
+      const r = await this.client.upsertEntity<Entity>(toEntity(partitionKey, rowKey, data), 'Replace');
       return { partitionKey, rowKey, etag: r.etag ?? '', data };
     } catch (e) {
       throw this.wrap(e);
@@ -153,12 +176,12 @@ export class AzureTableStore<T> implements TableStore<T> {
       partitionKey: e.partitionKey ?? '',
       rowKey: e.rowKey ?? '',
       etag: e.etag,
-      data: JSON.parse(e.json) as T,
+      data: JSON.parse(fromEntity(e as unknown as Record<string, unknown>)) as T,
     };
   }
 
   private wrap(e: unknown): Error {
-    if (e instanceof ConflictError) return e;
+    if (e instanceof ConflictError || e instanceof ValidationError) return e;
     const status = e instanceof RestError ? e.statusCode : undefined;
     const code = e instanceof RestError ? e.code : undefined;
     return new UpstreamError(

@@ -77,7 +77,11 @@ describe('end to end over HTTP: /healthz', () => {
     await harness.start();
     try {
       const res = await harness.get('/healthz');
-      const body = res.body as { status: string; version: string; checks: Array<{ name: string; ok: boolean }> };
+      const body = res.body as {
+        status: string;
+        version: string;
+        checks: Array<{ name: string; ok: boolean }>;
+      };
       assert.equal(res.status, 200, JSON.stringify(body));
       assert.equal(body.status, 'ok');
       assert.equal(body.version, 'test');
