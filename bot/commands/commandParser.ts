@@ -65,12 +65,15 @@ export const COMMAND_USAGE: Record<CommandName, { usage: string; description: st
     usage: '/expiring [days]',
     description: 'List indicators that expire soon, with Extend buttons.',
   },
-  pending: { usage: '/pending', description: 'List open requests.' },
+  pending: { usage: '/pending [page]', description: 'List open requests.' },
   import: {
     usage: '/import',
     description: 'Import indicators from a CSV in the portal’s template (personal chat).',
   },
-  export: { usage: '/export', description: 'Export indicators as a CSV in the portal’s template.' },
+  export: {
+    usage: '/export [audit [request id]]',
+    description: 'Export indicators as a CSV in the portal’s template, or the audit log.',
+  },
   subscribe: {
     usage:
       '/subscribe approvals | /subscribe hits [--actions audit,block] [--platforms ios,android] [--groups "A,B"]',
@@ -129,9 +132,10 @@ export type ParsedCommand =
   | { name: 'show'; target: string }
   | { name: 'remove'; target: string }
   | { name: 'expiring'; days?: number }
-  | { name: 'pending' }
+  | { name: 'pending'; page?: number }
   | { name: 'import' }
-  | { name: 'export' }
+  | { name: 'export'; what: 'indicators' }
+  | { name: 'export'; what: 'audit'; requestId?: string }
   | { name: 'subscribe'; kind: 'approvals' }
   | { name: 'subscribe'; kind: 'hits'; filters: HitFilters }
   | { name: 'unsubscribe'; kind?: 'approvals' | 'hits' }
@@ -307,10 +311,26 @@ export function parseCommand(text: string, now: Date = new Date()): ParsedComman
       if (!topic) throw unknownCommand(arg);
       return { name, topic };
     }
+    case 'pending': {
+      const arg = rest.trim();
+      if (!arg) return { name };
+      if (!/^\d{1,4}$/.test(arg) || Number(arg) < 1)
+        throw usageError(name, 'The page is a number, e.g. /pending 2.');
+      return { name, page: Number(arg) };
+    }
+    case 'export': {
+      const [what, id, ...more] = rest.trim().split(/\s+/).filter(Boolean);
+      if (!what) return { name, what: 'indicators' };
+      if (what.toLowerCase() !== 'audit' || more.length > 0) {
+        throw usageError(
+          name,
+          'Write /export for the indicators, or /export audit [request id] for the audit log.',
+        );
+      }
+      return id ? { name, what: 'audit', requestId: id } : { name, what: 'audit' };
+    }
     case 'new':
-    case 'pending':
     case 'import':
-    case 'export':
     case 'status':
     case 'whoami':
       if (rest.trim()) throw usageError(name, `/${name} takes no arguments.`);

@@ -120,7 +120,18 @@ describe('parseCommand', () => {
     { name: 'expiring accepts a d suffix', text: 'expiring 14d', expected: { name: 'expiring', days: 14 } },
     { name: 'pending is parsed', text: 'pending', expected: { name: 'pending' } },
     { name: 'import is parsed', text: 'import', expected: { name: 'import' } },
-    { name: 'export is parsed', text: 'export', expected: { name: 'export' } },
+    {
+      name: 'export is parsed as the indicators export',
+      text: 'export',
+      expected: { name: 'export', what: 'indicators' },
+    },
+    { name: 'export audit is parsed', text: 'export audit', expected: { name: 'export', what: 'audit' } },
+    {
+      name: 'export audit takes a request id',
+      text: 'export audit R-ABC23456',
+      expected: { name: 'export', what: 'audit', requestId: 'R-ABC23456' },
+    },
+    { name: 'pending takes a page number', text: 'pending 3', expected: { name: 'pending', page: 3 } },
     {
       name: 'subscribe approvals is parsed',
       text: 'subscribe approvals',
@@ -229,6 +240,8 @@ describe('parseCommand', () => {
       text: 'subscribe hits --platforms symbian',
       message: /not a platform/,
     },
+    { name: 'export of something else is refused', text: 'export everything', message: /export audit/ },
+    { name: 'pending with a non-number is refused', text: 'pending soon', message: /page is a number/ },
     {
       name: 'a command without arguments refuses extra text',
       text: 'status please',

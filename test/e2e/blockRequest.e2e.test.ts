@@ -104,6 +104,23 @@ describe('end to end over HTTP: /block → review card → submit → Defender (
     assert.equal(audit.filter((e) => e.type === 'submitted').length, 1);
   });
 
+  it('exports the audit log of a request as CSV with /export audit', async () => {
+    const { requestId } = await openReview(harness, '/block domain audited.example.net');
+    await harness.post(cardActionInvoke('request.submit', { requestId }));
+    await requestServices(harness.app.featureDeps).submissions.idle();
+    const before = harness.connector.sentActivities().length;
+    await harness.post(teamsMessage(`/export audit ${requestId}`));
+    const sent = (await harness.connector.waitForActivities(before + 1))[before] as {
+      attachments?: Array<{ contentType: string; contentUrl?: string }>;
+    };
+    const url = sent.attachments?.find((a) => a.contentType === 'text/csv')?.contentUrl ?? '';
+    assert.ok(url.startsWith('data:text/csv;base64,'), JSON.stringify(sent));
+    const csv = Buffer.from(url.slice('data:text/csv;base64,'.length), 'base64').toString('utf8');
+    for (const event of ['requested', 'submittedForApproval', 'submissionStarted', 'submitted']) {
+      assert.match(csv, new RegExp(`${requestId}.*${event}`), `${event} missing from the audit CSV`);
+    }
+  });
+
   it('shows an error beside the expiry field and keeps the card editable', async () => {
     const { requestId } = await openReview(harness, '/block domain later.example.org');
     const res = await harness.post(cardActionInvoke('request.submit', { requestId, expiry: 'next tuesday' }));

@@ -13,6 +13,9 @@ import { exportIndicatorCsv, TENANT_INDICATOR_LIMIT } from '../../indicators';
 import type { CommandContext, CommandHandler } from '../../teams/commandRouter';
 import type { Reply } from '../../teams/replies';
 import { uploadFile } from './fileTransfer';
+import { parseCommand } from '../../commands/commandParser';
+import { auditExportReply } from '../../approvals/auditExport';
+import { requestServices } from '../requestServices';
 
 /** Rows exported at most (Defender's tenant limit). */
 export const EXPORT_MAX_ROWS = TENANT_INDICATOR_LIMIT;
@@ -73,6 +76,11 @@ export class ExportCommand implements CommandHandler {
   }
 
   async handle(ctx: CommandContext): Promise<Reply> {
+    const parsed = parseCommand(ctx.text, this.deps.now());
+    if (parsed.name === 'export' && parsed.what === 'audit') {
+      const services = requestServices(this.deps);
+      return auditExportReply(services.audit, services.store, this.deps.now(), parsed.requestId);
+    }
     const personal = (ctx.turn.activity.conversation?.conversationType ?? 'personal') === 'personal';
     const local = this.deps.config.mode === 'local';
     if (!local && !personal) {
