@@ -31,7 +31,11 @@ describe('local mode in a browser: the Agents Playground', function () {
     await card.waitFor({ timeout: 20000 });
     await screenshot(page, 'playground-help');
     assert.ok(await page.getByText('Defender IoC Bot', { exact: true }).first().isVisible());
-    assert.ok(await page.getByText('/subscribe approvals|hits [filters]').isVisible());
+    assert.ok(
+      await page
+        .getByText('Connect this channel to approval requests or mobile hit notifications (admins only).')
+        .isVisible(),
+    );
     const health = await fetch(`http://127.0.0.1:${stack.port}/healthz`);
     assert.equal(health.status, 200);
   });
