@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ClientSecretCredential } from '@azure/identity';
 import { SdkGraphClient, graphScopeFor, type GraphAlert } from '../../bot/graph/graphClient';
 import type { Logger } from '../../bot/http/logger';
+import { repoRoot } from '../../bot/paths';
 import { AUDIENCE, startSimulator, type RunningSimulator } from '../../simulator';
 import { DEVICE_IDS } from '../../simulator/devices/deviceFixture';
 
@@ -15,7 +16,7 @@ const ADELE = '00000000-0000-0000-0000-0000000000022';
 const APPROVERS = '00000000-0000-0000-0000-0000000000040';
 
 /** `<repo>/.data/test-ca`, from the compiled test's place in `<repo>/.data/build-*\/test/graph`. */
-const CA_DIR = path.resolve(__dirname, '..', '..', '..', 'test-ca');
+const CA_DIR = path.join(repoRoot(), '.data', 'test-ca');
 
 interface LogLine {
   readonly level: string;
