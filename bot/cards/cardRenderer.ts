@@ -22,16 +22,24 @@ export class CardRenderError extends Error {
 
 const BINDING = /\$\{[^}]*\}/;
 
+/** A loaded template: the parsed `Template` (building one is the expensive part) and its own bindings. */
+interface LoadedTemplate {
+  readonly template: Template;
+  readonly bindings: ReadonlySet<string>;
+}
+
 /** Loads every template once and renders them by name. */
 export class CardRenderer {
-  private readonly templates = new Map<string, unknown>();
+  private readonly templates = new Map<string, LoadedTemplate>();
 
   constructor(readonly directory: string = path.join(repoRoot(), 'cards')) {
     for (const file of readdirSync(directory).filter((f) => f.endsWith('.json'))) {
-      this.templates.set(
-        path.basename(file, '.json'),
-        JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
-      );
+      const json: unknown = JSON.parse(readFileSync(path.join(directory, file), 'utf8'));
+      const bindings = new Set<string>();
+      collectStrings(json, (s) => {
+        for (const m of s.matchAll(/\$\{[^}]*\}/g)) bindings.add(m[0]);
+      });
+      this.templates.set(path.basename(file, '.json'), { template: new Template(json), bindings });
     }
   }
 
@@ -45,10 +53,10 @@ export class CardRenderer {
    * @throws CardRenderError for an unknown template, a binding left unexpanded (missing data) or an oversized card.
    */
   render(name: string, data: object): AdaptiveCardJson {
-    const template = this.templates.get(name);
-    if (template === undefined) throw new CardRenderError(`no card template named ${name}`);
-    const card = new Template(template).expand({ $root: data }) as AdaptiveCardJson;
-    const unexpanded = findTemplateLeftovers(template, card);
+    const loaded = this.templates.get(name);
+    if (loaded === undefined) throw new CardRenderError(`no card template named ${name}`);
+    const card = loaded.template.expand({ $root: data }) as AdaptiveCardJson;
+    const unexpanded = findTemplateLeftovers(loaded.bindings, card);
     if (unexpanded) throw new CardRenderError(`card ${name}: binding ${unexpanded} was not expanded`);
     const size = Buffer.byteLength(JSON.stringify(card), 'utf8');
     if (size > CARD_SIZE_BUDGET_BYTES) {
@@ -70,11 +78,7 @@ export class CardRenderer {
  * leaves an expression that evaluates to undefined as its source text. User text that happens to contain `${`
  * is not a leftover, since it is not one of the template's own expressions.
  */
-function findTemplateLeftovers(template: unknown, card: unknown): string | undefined {
-  const bindings = new Set<string>();
-  collectStrings(template, (s) => {
-    for (const m of s.matchAll(/\$\{[^}]*\}/g)) bindings.add(m[0]);
-  });
+function findTemplateLeftovers(bindings: ReadonlySet<string>, card: unknown): string | undefined {
   let found: string | undefined;
   collectStrings(card, (s) => {
     if (found || !BINDING.test(s)) return;
