@@ -144,7 +144,9 @@ export class HitAnnouncer {
     if (pending.length === 0) return result;
     const subs = await this.deps.subscriptions.list('hits');
     const failed = new Set<string>();
-    for (const sub of subs) {
+    // Channels are announced in parallel (the sender queues and paces each conversation on its own); within a
+    // channel, indicators go one after another so a thread's card and its replies stay in order.
+    const announceTo = async (sub: Subscription): Promise<void> => {
       const groups = new Map<string, HitRecord[]>();
       for (const hit of pending) {
         if (!subscriptionWants(sub, hit)) continue;
@@ -168,7 +170,8 @@ export class HitAnnouncer {
           if (status !== 403 && status !== 404) hits.forEach((h) => failed.add(h.id));
         }
       }
-    }
+    };
+    await Promise.all(subs.map(announceTo));
     for (const hit of pending) if (!failed.has(hit.id)) await this.deps.ledger.markAnnounced(hit.id);
     return result;
   }
