@@ -143,12 +143,19 @@ export function reviewCardData(
   };
 }
 
+/** "Block request", "Removal request", "Extension request". */
+export function requestTitle(request: IndicatorRequest): string {
+  if (request.kind === 'remove') return 'Removal request';
+  if (request.kind === 'extend') return 'Extension request';
+  return `${productActionLabel(request.fields.action)} request`;
+}
+
 /** Data of `cards/requestStatus.json`. */
 export function statusCardData(request: IndicatorRequest, hint = ''): Record<string, unknown> {
   const f = request.fields;
   const status = STATUS[request.status];
   return {
-    heading: `${productActionLabel(f.action)} request ${request.id}`,
+    heading: `${requestTitle(request)} ${request.id}`,
     statusLabel: status.label,
     statusColor: status.color,
     statusText: escapeMarkdown(statusText(request)),
