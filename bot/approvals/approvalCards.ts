@@ -115,6 +115,9 @@ function itemData(
   };
 }
 
+/** Values shown on an approval card; a large import would otherwise exceed the Teams message size. */
+export const APPROVAL_CARD_MAX_ITEMS = 25;
+
 /** Data of `cards/approval.json` for one view. */
 export function approvalCardData(request: IndicatorRequest, view: ApprovalView): Record<string, unknown> {
   const f = request.fields;
@@ -136,7 +139,11 @@ export function approvalCardData(request: IndicatorRequest, view: ApprovalView):
     alertLabel: f.generateAlert ? 'on' : 'off',
     approvalsLabel: `${approvalCount(request)} of ${request.requiredApprovals}`,
     decideBy: request.pendingUntil ?? '—',
-    items: request.items.map((i) => itemData(request, i, view, canDecide)),
+    items: request.items.slice(0, APPROVAL_CARD_MAX_ITEMS).map((i) => itemData(request, i, view, canDecide)),
+    moreText:
+      request.items.length > APPROVAL_CARD_MAX_ITEMS
+        ? `…and ${request.items.length - APPROVAL_CARD_MAX_ITEMS} more values, not shown here (they are approved with the request; see /show ${request.id}).`
+        : '',
     decisions: escapeMarkdown(
       request.decisions
         .map(
