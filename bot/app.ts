@@ -63,7 +63,12 @@ const FEATURES: ReadonlyArray<(deps: FeatureDeps) => Feature> = [
   createApprovalsFeature,
   createIndicatorViewsFeature,
   whoamiFeature,
-  (deps) => createHitsFeature(deps),
+  (deps) =>
+    createHitsFeature(deps, {
+      sources: deps.config.hits.sources,
+      aggregationWindowSeconds: deps.config.hits.aggregationWindowSeconds,
+      ...(deps.config.hits.huntingQuery ? { huntingQuery: deps.config.hits.huntingQuery } : {}),
+    }),
 ];
 
 /** The help card's lines: every command of the grammar. */

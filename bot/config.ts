@@ -77,7 +77,15 @@ export interface Config {
     };
   };
   readonly allowedTenantIds: readonly string[];
-  readonly hits: { readonly pollSeconds: number };
+  readonly hits: {
+    readonly pollSeconds: number;
+    /** Which hit sources poll (SPEC §7). */
+    readonly sources: { readonly alerts: boolean; readonly hunting: boolean };
+    /** KQL of the hunting source; undefined = the built-in default. */
+    readonly huntingQuery?: string;
+    /** Hits on one indicator in one channel within this many seconds share one card. */
+    readonly aggregationWindowSeconds: number;
+  };
   readonly indicators: {
     readonly defaultExpiryDays: number;
     readonly maxExpiryDays: number;
@@ -134,6 +142,10 @@ export const CONFIG_VARIABLES = [
   'APPROVAL_MODE',
   'PLAYGROUND',
   'HIT_POLL_SECONDS',
+  'HIT_SOURCE_ALERTS',
+  'HIT_SOURCE_HUNTING',
+  'HIT_HUNTING_QUERY',
+  'HIT_AGGREGATION_WINDOW_SECONDS',
   'DEFAULT_EXPIRY_DAYS',
   'MAX_EXPIRY_DAYS',
   'DEFAULT_DEVICE_GROUPS',
@@ -223,6 +235,10 @@ const schema = z.object({
   APPROVAL_MODE: opt(z.enum(['required', 'none'], { error: 'must be required or none' })),
   PLAYGROUND: opt(onOff),
   HIT_POLL_SECONDS: opt(intIn(1, 3600)),
+  HIT_SOURCE_ALERTS: opt(onOff),
+  HIT_SOURCE_HUNTING: opt(onOff),
+  HIT_HUNTING_QUERY: opt(z.string().max(20_000, 'must be at most 20,000 characters')),
+  HIT_AGGREGATION_WINDOW_SECONDS: opt(intIn(0, 86_400)),
   DEFAULT_EXPIRY_DAYS: opt(intIn(1, 3650)),
   MAX_EXPIRY_DAYS: opt(intIn(1, 3650)),
   DEFAULT_DEVICE_GROUPS: opt(list),
@@ -350,7 +366,12 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     allowedTenantIds,
-    hits: { pollSeconds: raw.HIT_POLL_SECONDS ?? (local ? 5 : 60) },
+    hits: {
+      pollSeconds: raw.HIT_POLL_SECONDS ?? (local ? 5 : 60),
+      sources: { alerts: raw.HIT_SOURCE_ALERTS ?? true, hunting: raw.HIT_SOURCE_HUNTING ?? true },
+      huntingQuery: raw.HIT_HUNTING_QUERY,
+      aggregationWindowSeconds: raw.HIT_AGGREGATION_WINDOW_SECONDS ?? 600,
+    },
     indicators: {
       defaultExpiryDays,
       maxExpiryDays,

@@ -154,6 +154,17 @@ describe('config', () => {
     assert.deepEqual(c.indicators.defaultDeviceGroups, ['Mobile', 'Android']);
   });
 
+  it('switches hit sources on and off and takes a hunting query', () => {
+    const c = loadConfig({ HIT_SOURCE_ALERTS: 'off', HIT_HUNTING_QUERY: 'DeviceEvents | take 1' });
+    assert.deepEqual(c.hits.sources, { alerts: false, hunting: true });
+    assert.equal(c.hits.huntingQuery, 'DeviceEvents | take 1');
+    assert.equal(c.hits.aggregationWindowSeconds, 600);
+  });
+
+  it('names a hit source switch that is neither on nor off', () => {
+    assert.deepEqual(problemsOf({ HIT_SOURCE_HUNTING: 'yes' }), ['HIT_SOURCE_HUNTING']);
+  });
+
   it('never shows a secret when the configuration is printed', () => {
     const c = loadConfig(PRODUCTION);
     const printed = `${inspect(c, { depth: 10 })}${JSON.stringify(c)}${String(c.bot.MicrosoftAppPassword)}`;
