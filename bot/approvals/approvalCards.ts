@@ -25,6 +25,8 @@ export interface ApprovalView {
   readonly approver: boolean;
   readonly deviceContacts?: ReadonlyMap<string, DeviceContactCount>;
   readonly hint?: string;
+  /** The card is a user's own view (after a click), not the one everybody sees. */
+  readonly viewed?: boolean;
 }
 
 const KIND_LABELS: Record<RequestKind, string> = {
@@ -155,6 +157,9 @@ export function approvalCardData(request: IndicatorRequest, view: ApprovalView):
     hint: escapeMarkdown(view.hint ?? ''),
     canDecide,
     canRetry,
+    // Clients without user-specific views (older mobile clients, the Agents Playground) and approvers beyond
+    // refresh.userIds' 60 fetch their own view with this button.
+    canOpen: !view.approver && !view.viewed && (request.status === 'pending' || request.status === 'failed'),
   };
 }
 

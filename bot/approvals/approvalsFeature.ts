@@ -371,7 +371,12 @@ export class ApprovalWorkflow {
         approver: check.isApprover && !barred,
         deviceContacts: contactsOf(request),
         hint:
-          check.isApprover && barred ? 'You requested this yourself, so another approver must decide.' : '',
+          check.isApprover && barred
+            ? 'You requested this yourself, so another approver must decide.'
+            : check.isApprover
+              ? ''
+              : 'You are not an approver of this bot, so you can only follow this request.',
+        viewed: true,
       }),
     );
     return { kind: 'card', card: withRefresh(card, request, await this.refreshUserIds()) };

@@ -144,10 +144,16 @@ describe('approval card', () => {
       shown.includes(includeInputId('evil.example')) && shown.includes(includeInputId('bad.example')),
     );
   });
-  it('gives everyone else the status only', () => {
+  it('gives everyone else the status and only a button to fetch their own view', () => {
     const shown = render(pendingRequest(), false);
-    assert.ok(!shown.includes('Action.Execute'));
+    for (const verb of ['approval.approve', 'approval.reject', 'approval.retry'])
+      assert.ok(!shown.includes(verb), verb);
     assert.ok(!shown.includes('Input.'));
+    assert.ok(shown.includes('approval.refresh'));
+  });
+
+  it('offers no button on a decided request', () => {
+    assert.ok(!render(pendingRequest({ status: 'submitted' }), false).includes('Action.Execute'));
   });
   it('offers Retry to an approver after a failed submission, with Defender’s error', () => {
     const shown = render(pendingRequest({ status: 'failed', lastError: 'Defender answered 500' }), true);
