@@ -40,7 +40,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Types a message into the Playground's compose box and sends it. */
 export async function sendInPlayground(page: Page, text: string): Promise<void> {
-  const box = page.locator('[data-lexical-editor="true"]');
+  const box = page.locator('[data-lexical-editor="true"]').last();
   await box.click();
   await page.keyboard.type(text);
   await page.keyboard.press('Enter');
