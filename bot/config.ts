@@ -257,18 +257,19 @@ const secret = (v: string | undefined): Secret | undefined => (v === undefined ?
  * @throws ConfigError naming every bad or missing variable.
  */
 export function loadConfig(env: Env = process.env): Config {
-  const parsed = schema.safeParse(Object.fromEntries(CONFIG_VARIABLES.map((k) => [k, env[k]])));
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => ({
-        variable: String(i.path[0] ?? '(environment)'),
-        message: i.message,
-      })),
-    );
-  }
-  const raw = parsed.data;
+  // Each variable on its own, so that a malformed one does not hide the problems of the others.
   const problems: ConfigProblem[] = [];
-  const problem = (variable: string, message: string): void => void problems.push({ variable, message });
+  const values: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(schema.shape)) {
+    const result = (field as z.ZodType).safeParse(env[name]);
+    if (result.success) values[name] = result.data;
+    else problems.push(...result.error.issues.map((i) => ({ variable: name, message: i.message })));
+  }
+  const raw = values as Raw;
+  // A variable that is already malformed is not also reported as missing.
+  const problem = (variable: string, message: string): void => {
+    if (!problems.some((p) => p.variable === variable)) problems.push({ variable, message });
+  };
 
   const mode: BotMode = raw.BOT_MODE ?? (raw.MicrosoftAppId ? 'production' : 'local');
   const local = mode === 'local';

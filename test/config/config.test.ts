@@ -72,6 +72,19 @@ describe('config', () => {
     );
   });
 
+  it('names a malformed variable and the missing production settings together', () => {
+    const problems = problemsOf({ PORT: 'abc', BOT_MODE: 'production' });
+    assert.ok(problems.includes('PORT'));
+    assert.ok(problems.includes('MicrosoftAppId'));
+    assert.ok(problems.includes('STORAGE_CONNECTION_STRING'));
+  });
+
+  it('reports a malformed variable once, not also as missing', () => {
+    assert.deepEqual(problemsOf({ ...PRODUCTION, AZURE_AUTHORITY_HOST: 'http://login.example' }), [
+      'AZURE_AUTHORITY_HOST',
+    ]);
+  });
+
   it('refuses production mode without a bot identity', () => {
     assert.deepEqual(problemsOf({ ...PRODUCTION, BOT_MODE: 'production', MicrosoftAppId: '' }), [
       'MicrosoftAppId',
