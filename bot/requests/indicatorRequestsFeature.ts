@@ -160,33 +160,9 @@ class RequestFlow {
     const { request, built } = await this.rebuild(current, ctx.data);
     if (!built.submittable) return this.reviewCard(request, built);
 
-    const ttlMs = this.deps.config.approval.pendingTtlHours * 3_600_000;
-    const submitted = await this.s.store.update(request.id, (r) =>
-      applyEvent(
-        r,
-        {
-          type: 'submitDraft',
-          by: person(ctx.actor),
-          pendingUntil: new Date(this.deps.now().getTime() + ttlMs).toISOString(),
-          approvalRequired: r.requiredApprovals > 0,
-        },
-        this.deps.now(),
-      ),
-    );
-    await this.s.audit.append({
-      requestId: submitted.id,
-      type: 'submittedForApproval',
-      actorId: ctx.actor.aadObjectId,
-      actorName: ctx.actor.name,
-      teamsMessageId: ctx.turn.activity.replyToId,
-    });
-    let hint = '';
-    if (submitted.status === 'approved') {
-      // APPROVAL_MODE=none: straight to Defender, off the invoke path (Teams waits only seconds for the answer).
-      this.s.submissions.submitInBackground(submitted.id);
-    } else {
-      hint = await this.s.approvalRouter(submitted);
-    }
+    const submitted = await this.s.submitDraft(request.id, person(ctx.actor), ctx.turn.activity.replyToId);
+    // APPROVAL_MODE=none: straight to Defender, off the invoke path (Teams waits only seconds for the answer).
+    const hint = await this.s.handOn(submitted);
     const result = this.statusCard(submitted, hint);
     await this.replaceClickedCard(ctx.turn, result);
     return result;

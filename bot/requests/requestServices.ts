@@ -3,7 +3,8 @@
  * request store, audit log, submission service and builder per app.
  */
 import { AuditLog, type AuditEntry } from '../approvals/auditLog';
-import type { IndicatorRequest, RequestFields } from '../approvals/indicatorRequest';
+import type { IndicatorRequest, Person, RequestFields } from '../approvals/indicatorRequest';
+import { applyEvent } from '../approvals/requestStateMachine';
 import { RequestStore } from '../approvals/requestStore';
 import type { FeatureDeps } from '../feature';
 import { RequestBuilder } from './requestBuilder';
@@ -24,6 +25,17 @@ export interface RequestServices {
   requiredApprovals(fields: RequestFields): number;
   /** Set by the approvals feature; until then pending requests only wait. */
   approvalRouter: ApprovalRouter;
+  /**
+   * Submits a draft by its requester: `pending` (with its expiry), or `approved` when no approval is needed;
+   * audited with the Teams message id of the card.
+   */
+  submitDraft(requestId: string, by: Person, teamsMessageId?: string): Promise<IndicatorRequest>;
+  /**
+   * Hands a submitted request on: an approved one to Defender in the background (off the invoke path), a pending
+   * one to the approval workflow. Returns the line for the requester; never throws for a routing failure (the
+   * request stays pending and approvers find it with /pending).
+   */
+  handOn(request: IndicatorRequest): Promise<string>;
 }
 
 const NO_APPROVALS: ApprovalRouter = () =>
@@ -37,14 +49,50 @@ export function requestServices(deps: FeatureDeps): RequestServices {
   if (!services) {
     const store = new RequestStore(deps.tables<IndicatorRequest>('requests'));
     const audit = new AuditLog(deps.tables<AuditEntry>('audit'), deps.now);
-    services = {
+    const s: RequestServices = {
       store,
       audit,
       builder: new RequestBuilder(deps.config, deps.defender, deps.logger, deps.now),
       submissions: new SubmissionService(store, audit, deps.defender, deps.logger, deps.now),
       requiredApprovals: () => (deps.config.approval.mode === 'none' ? 0 : 1),
       approvalRouter: NO_APPROVALS,
+      submitDraft: async (requestId, by, teamsMessageId) => {
+        const ttlMs = deps.config.approval.pendingTtlHours * 3_600_000;
+        const submitted = await store.update(requestId, (r) =>
+          applyEvent(
+            r,
+            {
+              type: 'submitDraft',
+              by,
+              pendingUntil: new Date(deps.now().getTime() + ttlMs).toISOString(),
+              approvalRequired: r.requiredApprovals > 0,
+            },
+            deps.now(),
+          ),
+        );
+        await audit.append({
+          requestId: submitted.id,
+          type: 'submittedForApproval',
+          actorId: by.aadObjectId,
+          actorName: by.name,
+          ...(teamsMessageId ? { teamsMessageId } : {}),
+        });
+        return submitted;
+      },
+      handOn: async (request) => {
+        if (request.status === 'approved') {
+          s.submissions.submitInBackground(request.id);
+          return '';
+        }
+        try {
+          return await s.approvalRouter(request);
+        } catch (e) {
+          deps.logger.warn({ err: e, requestId: request.id }, 'approval routing failed');
+          return 'The approval card could not be posted; approvers can find the request with /pending.';
+        }
+      },
     };
+    services = s;
     cache.set(deps, services);
   }
   return services;

@@ -18,7 +18,6 @@ import {
   type RequestFields,
   type RequestItem,
 } from '../../approvals/indicatorRequest';
-import { applyEvent } from '../../approvals/requestStateMachine';
 import type { Actor } from '../../teams/commandRouter';
 import { statusCardData } from '../requestCards';
 import type { RequestServices } from '../requestServices';
@@ -104,32 +103,13 @@ export class ChangeRequests {
       detail: `${what} (ids ${indicators.map((i) => i.id).join(', ')})`,
       defenderIds: indicators.map((i) => i.id),
     });
-    const ttlMs = this.deps.config.approval.pendingTtlHours * 3_600_000;
-    const submitted = await this.s.store.update(draft.id, (r) =>
-      applyEvent(
-        r,
-        {
-          type: 'submitDraft',
-          by: requester,
-          pendingUntil: new Date(this.deps.now().getTime() + ttlMs).toISOString(),
-          approvalRequired: r.requiredApprovals > 0,
-        },
-        this.deps.now(),
-      ),
-    );
-    await this.s.audit.append({
-      requestId: submitted.id,
-      type: 'submittedForApproval',
-      actorId: requester.aadObjectId,
-      actorName: requester.name,
-    });
+    const submitted = await this.s.submitDraft(draft.id, requester);
     if (submitted.status === 'approved') {
       // The card goes first, so the submission's updates find it.
       await this.postStatusCard(turn, submitted, '');
-      this.s.submissions.submitInBackground(submitted.id);
+      await this.s.handOn(submitted);
     } else {
-      const hint = await this.s.approvalRouter(submitted);
-      await this.postStatusCard(turn, submitted, hint);
+      await this.postStatusCard(turn, submitted, await this.s.handOn(submitted));
     }
     return this.s.store.get(submitted.id);
   }

@@ -143,38 +143,8 @@ export class ImportFlow {
   async submit(ctx: CardActionContext<ImportData>): Promise<ActionResult> {
     const { request, record } = await this.own(ctx);
     if (request.status !== 'draft') return this.card(record, request);
-    const ttlMs = this.deps.config.approval.pendingTtlHours * 3_600_000;
-    const by = person(ctx.actor);
-    const submitted = await this.s.store.update(request.id, (r) =>
-      applyEvent(
-        r,
-        {
-          type: 'submitDraft',
-          by,
-          pendingUntil: new Date(this.deps.now().getTime() + ttlMs).toISOString(),
-          approvalRequired: r.requiredApprovals > 0,
-        },
-        this.deps.now(),
-      ),
-    );
-    await this.s.audit.append({
-      requestId: submitted.id,
-      type: 'submittedForApproval',
-      actorId: by.aadObjectId,
-      actorName: by.name,
-      teamsMessageId: ctx.turn.activity.replyToId,
-    });
-    let hint = '';
-    if (submitted.status === 'approved') this.s.submissions.submitInBackground(submitted.id);
-    else {
-      try {
-        hint = await this.s.approvalRouter(submitted);
-      } catch (e) {
-        // The request is pending either way; say so rather than leave the card looking unsubmitted.
-        this.deps.logger.warn({ err: e, requestId: submitted.id }, 'approval routing of an import failed');
-        hint = 'The approval card could not be posted; approvers can find the request with /pending.';
-      }
-    }
+    const submitted = await this.s.submitDraft(request.id, person(ctx.actor), ctx.turn.activity.replyToId);
+    const hint = await this.s.handOn(submitted);
     return this.card(record, submitted, hint);
   }
 
