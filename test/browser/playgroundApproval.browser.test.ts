@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
-import type { Browser } from 'playwright-core';
-import { LocalStack } from '../support/localStack';
-import { hasChromium, launchBrowser, postInChannel, screenshot, sendInPlayground } from '../support/browser';
+import { describe, it } from 'mocha';
+import { postInChannel, screenshot, sendInPlayground, withStackAndBrowser } from '../support/browser';
 
 describe('local mode in a browser: four-eyes approval in the Playground', function () {
   this.timeout(240000);
-  // Local mode: approval required, Alex Wilber is an approver and may approve his own request.
-  const stack = new LocalStack();
-  let browser: Browser;
-
-  before(async function () {
-    if (!hasChromium()) {
-      if (process.env.CI) throw new Error('Chromium is missing at /usr/bin/chromium');
-      this.skip();
-    }
-    await stack.start();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  // Local mode: approval required; Alex Wilber is an approver and may approve his own request.
+  const { stack, browser } = withStackAndBrowser();
 
   it('posts the request to the approvals channel, and an approval puts it in Defender', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1500 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1500 } });
     await page.goto(stack.playgroundUrl, { waitUntil: 'networkidle' });
     await page.getByText('General', { exact: true }).click();
     await page.getByText('Start a new post').waitFor();

@@ -1,29 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
-import type { Browser } from 'playwright-core';
-import { LocalStack } from '../support/localStack';
-import { hasChromium, launchBrowser, screenshot, sendInPlayground } from '../support/browser';
+import { describe, it } from 'mocha';
+import { screenshot, sendInPlayground, withStackAndBrowser } from '../support/browser';
 
 describe('local mode in a browser: a /block request from the Playground to the simulator', function () {
   this.timeout(180000);
-  const stack = new LocalStack({ APPROVAL_MODE: 'none' });
-  let browser: Browser;
-
-  before(async function () {
-    if (!hasChromium()) {
-      if (process.env.CI) throw new Error('Chromium is missing at /usr/bin/chromium');
-      this.skip();
-    }
-    await stack.start();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  const { stack, browser } = withStackAndBrowser({ APPROVAL_MODE: 'none' });
 
   it('types /block url example.org, fills the card, submits, and sees the frozen summary', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1600 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1600 } });
     await page.goto(stack.playgroundUrl, { waitUntil: 'networkidle' });
     await sendInPlayground(page, '/block url example.org');
     await page.getByText('Block request — review').waitFor({ timeout: 20000 });

@@ -1,30 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
-import type { Browser } from 'playwright-core';
-import { LocalStack } from '../support/localStack';
-import { hasChromium, launchBrowser, screenshot, sendInPlayground } from '../support/browser';
+import { describe, it } from 'mocha';
+import { screenshot, sendInPlayground, withStackAndBrowser } from '../support/browser';
 
 describe('local mode in a browser: the Agents Playground', function () {
   this.timeout(180000);
-  const stack = new LocalStack();
-  let browser: Browser;
-
-  before(async function () {
-    if (!hasChromium()) {
-      // CI installs Chromium (.ci/run) and must run this test; elsewhere it is optional.
-      if (process.env.CI) throw new Error('Chromium is missing at /usr/bin/chromium');
-      this.skip();
-    }
-    await stack.start();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  const { stack, browser } = withStackAndBrowser();
 
   it('answers help in the personal chat with the command card', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(stack.playgroundUrl, { waitUntil: 'networkidle' });
     await sendInPlayground(page, 'help');
     const card = page.getByText('Request a Block indicator for one or more values.');

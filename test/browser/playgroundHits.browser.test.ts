@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
-import type { Browser } from 'playwright-core';
-import { LocalStack } from '../support/localStack';
-import { hasChromium, launchBrowser, postInChannel, screenshot } from '../support/browser';
+import { describe, it } from 'mocha';
+import { postInChannel, screenshot, withStackAndBrowser } from '../support/browser';
 
 /** The simulated Android phone of the simulator's device fixture (pixel-isaiahl). */
 const ANDROID_DEVICE = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345605';
 
 describe('local mode in a browser: a hit on an Android phone reaches the SOC channel', function () {
   this.timeout(240000);
-  const stack = new LocalStack({ APPROVAL_MODE: 'none', HIT_POLL_SECONDS: '2' });
-  let browser: Browser;
-
-  before(async function () {
-    if (!hasChromium()) {
-      if (process.env.CI) throw new Error('Chromium is missing at /usr/bin/chromium');
-      this.skip();
-    }
-    await stack.start();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await stack.stop();
-  });
+  const { stack, browser } = withStackAndBrowser({ APPROVAL_MODE: 'none', HIT_POLL_SECONDS: '2' });
 
   it('subscribes the General channel, blocks a domain for Android, and shows the hit card after a visit', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+    const page = await browser().newPage({ viewport: { width: 1400, height: 1400 } });
     await page.goto(stack.playgroundUrl, { waitUntil: 'networkidle' });
     await page.getByText('General', { exact: true }).click();
     await page.getByText('Start a new post').waitFor();

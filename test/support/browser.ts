@@ -3,8 +3,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'mocha';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot } from '../../bot/paths';
+import { LocalStack } from './localStack';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.join(repoRoot(), 'test-artifacts');
@@ -59,4 +61,35 @@ export async function postInChannel(page: Page, text: string, botName = 'Test Bo
   await page.waitForTimeout(300);
   await page.keyboard.type(` ${text}`);
   await page.getByRole('button', { name: 'Post' }).click();
+}
+
+/**
+ * Mocha set-up shared by the browser tests: the local stack (with `env`) and Chromium, started in `before` and
+ * stopped in `after`. Without Chromium the suite is skipped, except in CI, which installs it and must run it.
+ */
+export function withStackAndBrowser(env: Record<string, string> = {}): {
+  stack: LocalStack;
+  browser: () => Browser;
+} {
+  const stack = new LocalStack(env);
+  let browser: Browser | undefined;
+  before(async function () {
+    if (!hasChromium()) {
+      if (process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}`);
+      this.skip();
+    }
+    await stack.start();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await stack.stop();
+  });
+  return {
+    stack,
+    browser: () => {
+      if (!browser) throw new Error('the browser has not started');
+      return browser;
+    },
+  };
 }
