@@ -53,10 +53,11 @@ export async function postInChannel(page: Page, text: string, botName = 'Test Bo
   const box = page.locator('[data-lexical-editor="true"]').first();
   await box.click();
   await page.keyboard.type('@');
-  const pick = page.getByText(botName, { exact: true }).last();
+  // The mention picker is a Fluent menu; its items are role=menuitem (the bot's name also appears as post author).
+  const pick = page.getByRole('menuitem', { name: botName });
   await pick.waitFor({ timeout: 10000 });
-  // The mention picker re-renders as it opens; a click too early inserts nothing.
-  await page.waitForTimeout(800);
+  // It re-renders as it opens: a click too early inserts no mention.
+  await page.waitForTimeout(500);
   await pick.click();
   await page.waitForTimeout(300);
   await page.keyboard.type(` ${text}`);
