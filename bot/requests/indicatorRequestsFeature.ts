@@ -10,7 +10,7 @@ import { parseCommand } from '../commands/commandParser';
 import { AuthorizationError } from '../errors';
 import type { Feature, FeatureDeps } from '../feature';
 import { PRODUCT_ACTIONS, SEVERITIES, type ProductAction, type Scope, type Severity } from '../indicators';
-import { newRequestId, type IndicatorRequest, type Person } from '../approvals/indicatorRequest';
+import type { IndicatorRequest, Person } from '../approvals/indicatorRequest';
 import { applyEvent } from '../approvals/requestStateMachine';
 import type { CardActionContext, CardActionHandler } from '../teams/cardActionRouter';
 import type { Actor, CommandContext, CommandHandler } from '../teams/commandRouter';
@@ -110,31 +110,18 @@ class RequestFlow {
   private async open(ctx: CommandContext, input: RequestInput, fresh: boolean): Promise<undefined> {
     const requester = person(ctx.actor);
     const built = await this.s.builder.build(input, requester);
-    const now = this.deps.now().toISOString();
     const conversationId = ctx.turn.activity.conversation?.id ?? '';
-    const request: IndicatorRequest = {
-      id: newRequestId(),
-      kind: 'create',
-      status: 'draft',
-      requester,
-      tenantId: ctx.actor.tenantId,
-      conversationId,
-      createdAt: now,
-      updatedAt: now,
-      fields: built.fields,
-      items: built.items,
-      requiredApprovals: this.s.requiredApprovals(built.fields),
-      decisions: [],
-      submissionAttempts: 0,
-    };
-    await this.s.store.create(request);
-    await this.s.audit.append({
-      requestId: request.id,
-      type: 'requested',
-      actorId: requester.aadObjectId,
-      actorName: requester.name,
-      detail: `${request.items.length} value(s), ${request.fields.action}`,
-    });
+    const request = await this.s.createDraft(
+      {
+        kind: 'create',
+        requester,
+        tenantId: ctx.actor.tenantId,
+        conversationId,
+        fields: built.fields,
+        items: built.items,
+      },
+      `${built.items.length} value(s), ${built.fields.action}`,
+    );
     const errors = fresh ? {} : built.fieldErrors;
     const card = this.deps.cards.attachment('review', reviewCardData(request, errors, built.knownGroups));
     const sent = await ctx.turn.sendActivity({ type: 'message', attachments: [card] });

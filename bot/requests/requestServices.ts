@@ -3,7 +3,12 @@
  * request store, audit log, submission service and builder per app.
  */
 import { AuditLog, type AuditEntry } from '../approvals/auditLog';
-import type { IndicatorRequest, Person, RequestFields } from '../approvals/indicatorRequest';
+import {
+  newRequestId,
+  type IndicatorRequest,
+  type Person,
+  type RequestFields,
+} from '../approvals/indicatorRequest';
 import { applyEvent } from '../approvals/requestStateMachine';
 import { RequestStore } from '../approvals/requestStore';
 import type { FeatureDeps } from '../feature';
@@ -26,6 +31,11 @@ export interface RequestServices {
   /** Set by the approvals feature; until then pending requests only wait. */
   approvalRouter: ApprovalRouter;
   /**
+   * Creates a draft request (id, times, required approvals) and records it in the audit log.
+   * @throws ConflictError in the unlikely case that the generated id exists already.
+   */
+  createDraft(draft: DraftSpec, detail: string, defenderIds?: readonly string[]): Promise<IndicatorRequest>;
+  /**
    * Submits a draft by its requester: `pending` (with its expiry), or `approved` when no approval is needed;
    * audited with the Teams message id of the card.
    */
@@ -37,6 +47,12 @@ export interface RequestServices {
    */
   handOn(request: IndicatorRequest): Promise<string>;
 }
+
+/** What a new draft request is made of. */
+export type DraftSpec = Pick<
+  IndicatorRequest,
+  'kind' | 'requester' | 'tenantId' | 'conversationId' | 'fields' | 'items'
+>;
 
 const NO_APPROVALS: ApprovalRouter = () =>
   Promise.resolve('No approval workflow is running yet, so the request stays pending.');
@@ -56,6 +72,29 @@ export function requestServices(deps: FeatureDeps): RequestServices {
       submissions: new SubmissionService(store, audit, deps.defender, deps.logger, deps.now),
       requiredApprovals: () => (deps.config.approval.mode === 'none' ? 0 : 1),
       approvalRouter: NO_APPROVALS,
+      createDraft: async (spec, detail, defenderIds) => {
+        const now = deps.now().toISOString();
+        const request: IndicatorRequest = {
+          ...spec,
+          id: newRequestId(),
+          status: 'draft',
+          createdAt: now,
+          updatedAt: now,
+          requiredApprovals: s.requiredApprovals(spec.fields),
+          decisions: [],
+          submissionAttempts: 0,
+        };
+        await store.create(request);
+        await audit.append({
+          requestId: request.id,
+          type: 'requested',
+          actorId: spec.requester.aadObjectId,
+          actorName: spec.requester.name,
+          detail,
+          ...(defenderIds ? { defenderIds } : {}),
+        });
+        return request;
+      },
       submitDraft: async (requestId, by, teamsMessageId) => {
         const ttlMs = deps.config.approval.pendingTtlHours * 3_600_000;
         const submitted = await store.update(requestId, (r) =>

@@ -12,7 +12,6 @@ import type { FeatureDeps } from '../../feature';
 import type { Scope } from '../../indicators';
 import {
   FINAL_STATUSES,
-  newRequestId,
   type IndicatorRequest,
   type Person,
   type RequestFields,
@@ -77,32 +76,12 @@ export class ChangeRequests {
       expirationTime: change.kind === 'extend' ? change.expirationTime : (first.expirationTime ?? null),
       scope,
     };
-    const now = this.deps.now();
     const conversationId = turn.activity.conversation?.id ?? '';
-    const draft: IndicatorRequest = {
-      id: newRequestId(),
-      kind: change.kind,
-      status: 'draft',
-      requester,
-      tenantId: actor.tenantId,
-      conversationId,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      fields,
-      items,
-      requiredApprovals: this.s.requiredApprovals(fields),
-      decisions: [],
-      submissionAttempts: 0,
-    };
-    await this.s.store.create(draft);
-    await this.s.audit.append({
-      requestId: draft.id,
-      type: 'requested',
-      actorId: requester.aadObjectId,
-      actorName: requester.name,
-      detail: `${what} (ids ${indicators.map((i) => i.id).join(', ')})`,
-      defenderIds: indicators.map((i) => i.id),
-    });
+    const draft = await this.s.createDraft(
+      { kind: change.kind, requester, tenantId: actor.tenantId, conversationId, fields, items },
+      `${what} (ids ${indicators.map((i) => i.id).join(', ')})`,
+      indicators.map((i) => i.id),
+    );
     const submitted = await this.s.submitDraft(draft.id, requester);
     if (submitted.status === 'approved') {
       // The card goes first, so the submission's updates find it.

@@ -19,7 +19,6 @@ import {
   type RowResult,
 } from '../../indicators';
 import {
-  newRequestId,
   type IndicatorRequest,
   type Person,
   type RequestItem,
@@ -214,30 +213,10 @@ export class ImportFlow {
       expirationTime: null,
       scope: { kind: 'allDevices' as const },
     };
-    const now = this.deps.now().toISOString();
-    const request: IndicatorRequest = {
-      id: newRequestId(),
-      kind: 'create',
-      status: 'draft',
-      requester,
-      tenantId: actor.tenantId,
-      conversationId,
-      createdAt: now,
-      updatedAt: now,
-      fields,
-      items,
-      requiredApprovals: this.s.requiredApprovals(fields),
-      decisions: [],
-      submissionAttempts: 0,
-    };
-    await this.s.store.create(request);
-    await this.s.audit.append({
-      requestId: request.id,
-      type: 'requested',
-      actorId: requester.aadObjectId,
-      actorName: requester.name,
-      detail: `CSV import ${fileName}: ${items.length} value(s)`,
-    });
+    const request = await this.s.createDraft(
+      { kind: 'create', requester, tenantId: actor.tenantId, conversationId, fields, items },
+      `CSV import ${fileName}: ${items.length} value(s)`,
+    );
     return request;
   }
 
