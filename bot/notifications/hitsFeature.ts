@@ -27,6 +27,7 @@ import {
 } from './indicatorCorrelator';
 import { RateLimitedSender, type SenderClock } from './rateLimitedSender';
 import { StorageLease, type LeaseRecord } from './storageLease';
+import { requestServices } from '../requests/requestServices';
 import {
   SUBSCRIPTIONS_TABLE,
   SubscriptionStore,
@@ -191,6 +192,14 @@ export function createHitsFeature(deps: FeatureDeps, options: HitsFeatureOptions
         hit.indicator?.action === 'Block'
           ? ' It is already a Block indicator; this would widen or renew it.'
           : '';
+      const open = requestServices(deps).openFromCommand;
+      if (open) {
+        await open(ctx.turn, ctx.actor, escalationCommand(hit));
+        return {
+          kind: 'message',
+          text: `A Block request prefilled from this hit is open below: review it and submit it for approval.${already}`,
+        };
+      }
       return {
         kind: 'message',
         text: `To request a Block indicator for this hit, run:\n${escalationCommand(hit)}\n(the request goes through approval as usual).${already}`,

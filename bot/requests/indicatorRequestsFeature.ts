@@ -43,6 +43,15 @@ export function createIndicatorRequestsFeature(deps: FeatureDeps): Feature {
   const services = requestServices(deps);
   const flow = new RequestFlow(deps, services);
   services.submissions.onChange((r) => flow.refreshCards(r));
+  services.openFromCommand = async (turn, actor, text) => {
+    await flow.fromCommand({
+      text,
+      keyword: text.split(/\s+/)[0]?.replace(/^\//, '') ?? '',
+      args: '',
+      actor,
+      turn,
+    });
+  };
   return {
     name: 'indicatorRequests',
     commands: [

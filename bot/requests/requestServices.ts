@@ -2,7 +2,9 @@
  * The services shared by the features that work on indicator requests (creation, approval, listing): one
  * request store, audit log, submission service and builder per app.
  */
+import type { TurnContext } from 'botbuilder';
 import { AuditLog, type AuditEntry } from '../approvals/auditLog';
+import type { Actor } from '../teams/commandRouter';
 import {
   newRequestId,
   type IndicatorRequest,
@@ -46,6 +48,12 @@ export interface RequestServices {
    * request stays pending and approvers find it with /pending).
    */
   handOn(request: IndicatorRequest): Promise<string>;
+  /**
+   * Opens a review card for an indicator command (e.g. `/block domain x --groups A`) in the turn's conversation,
+   * as if the actor had typed it. Set by the indicator-requests feature; other features use it to prefill a
+   * request (Escalate to Block on a hit card).
+   */
+  openFromCommand?: (turn: TurnContext, actor: Actor, commandText: string) => Promise<void>;
 }
 
 /** What a new draft request is made of. */

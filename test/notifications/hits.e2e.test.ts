@@ -161,18 +161,23 @@ describe('end to end: hit notifications from simulated device visits', () => {
     assert.equal(cardsSince(from).length, 0);
   });
 
-  it('answers Escalate with the /block command prefilled from the hit', async () => {
-    await block('evil-audit.example', 'Audit');
-    await visit(DEVICE_IDS.android, 'https://evil-audit.example/');
+  it('opens a Block request prefilled from the hit when Escalate is clicked', async () => {
+    await block('evil-audit-drop.net', 'Audit');
+    await visit(DEVICE_IDS.android, 'https://evil-audit-drop.net/');
     const from = harness.connector.sentActivities().length;
     await hits.pollOnce();
     const card = cardsSince(from)[0] ?? '';
     const hitId = /"hitId":"([^"]+)"/.exec(card)?.[1];
     assert.ok(hitId, card);
+    const before = harness.connector.sentActivities().length;
     const res = await harness.post(cardActionInvoke('hitEscalate', { hitId }, { scope: 'channel' }));
     const body = res.body as { statusCode: number; value: string };
     assert.equal(body.statusCode, 200);
-    assert.match(body.value, /\/block domain evil-audit\.example --groups "Android"/);
+    assert.match(body.value, /A Block request prefilled from this hit is open below/);
+    const review = JSON.stringify((await harness.connector.waitForActivities(before + 1))[before]);
+    assert.match(review, /Block request — review/);
+    assert.match(review, /evil-audit-drop\.net/);
+    assert.match(review, /Escalated from Audit hit on pixel-isaiahl/);
   });
 
   it('stops posting hits on an indicator muted in the channel', async () => {
