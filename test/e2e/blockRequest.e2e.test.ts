@@ -121,6 +121,21 @@ describe('end to end over HTTP: /block → review card → submit → Defender (
     }
   });
 
+  it('warns on the review card when Defender already has an indicator with another action on the value', async () => {
+    await harness.app.featureDeps.defender.submit({
+      indicatorType: 'DomainName',
+      indicatorValue: 'already-allowed.net',
+      action: 'Allowed',
+      title: 'Allowed by IT',
+      description: 'Partner site',
+    });
+    const { card } = await openReview(harness, '/block domain already-allowed.net');
+    const shown = text(card).replace(/\\\\/g, '');
+    assert.match(shown, /already-allowed\.net already has/);
+    assert.match(shown, /Allow/);
+    assert.match(shown, /rather than adding a second indicator with another action/);
+  });
+
   it('shows an error beside the expiry field and keeps the card editable', async () => {
     const { requestId } = await openReview(harness, '/block domain later.example.org');
     const res = await harness.post(cardActionInvoke('request.submit', { requestId, expiry: 'next tuesday' }));
