@@ -69,6 +69,8 @@ export interface Config {
     readonly adminUserIds: readonly string[];
     readonly allowSelfApproval: boolean;
     readonly pendingTtlHours: number;
+    /** A submission claim older than this belongs to a dead instance and is taken over. */
+    readonly submissionStaleSeconds: number;
     /** Approvals a request needs: the default, and stricter counts for Allow and for all-devices scope. */
     readonly requiredApprovals: {
       readonly default: number;
@@ -135,6 +137,7 @@ export const CONFIG_VARIABLES = [
   'ADMIN_USER_IDS',
   'ALLOW_SELF_APPROVAL',
   'PENDING_TTL_HOURS',
+  'SUBMISSION_STALE_SECONDS',
   'APPROVALS_REQUIRED',
   'APPROVALS_REQUIRED_ALLOW',
   'APPROVALS_REQUIRED_ALL_DEVICES',
@@ -228,6 +231,7 @@ const schema = z.object({
   ADMIN_USER_IDS: opt(list),
   ALLOW_SELF_APPROVAL: opt(bool),
   PENDING_TTL_HOURS: opt(intIn(1, 24 * 14)),
+  SUBMISSION_STALE_SECONDS: opt(intIn(1, 86_400)),
   APPROVALS_REQUIRED: opt(intIn(1, 10)),
   APPROVALS_REQUIRED_ALLOW: opt(intIn(1, 10)),
   APPROVALS_REQUIRED_ALL_DEVICES: opt(intIn(1, 10)),
@@ -360,6 +364,7 @@ export function loadConfig(env: Env = process.env): Config {
       adminUserIds: raw.ADMIN_USER_IDS ?? (local ? [LOCAL_USER_ID] : []),
       allowSelfApproval: raw.ALLOW_SELF_APPROVAL ?? local,
       pendingTtlHours: raw.PENDING_TTL_HOURS ?? 24,
+      submissionStaleSeconds: raw.SUBMISSION_STALE_SECONDS ?? 300,
       requiredApprovals: {
         default: raw.APPROVALS_REQUIRED ?? 1,
         allow: raw.APPROVALS_REQUIRED_ALLOW,

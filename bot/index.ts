@@ -101,12 +101,13 @@ async function main(): Promise<void> {
   health.push(...clients.health, ...app.health);
 
   const server = createServer({ adapter: app.adapter, bot: app.bot, health, logger, version: VERSION });
+  // Recovery (reconciling interrupted submissions) runs before the first click can arrive.
+  await app.start();
   await new Promise<void>((resolve) => {
     server.listen(config.port, '0.0.0.0', resolve);
   });
   const botEndpoint = `http://127.0.0.1:${config.port}/api/messages`;
   logger.info({ endpoint: botEndpoint, mode: config.mode }, 'bot listening');
-  await app.start();
 
   if (config.embedded.playground) {
     const playground = await startPlayground({

@@ -115,6 +115,9 @@ export interface IndicatorRequest {
   /** Devices that contacted each value in the 7 days before the approval card was posted, by indicator value. */
   readonly deviceContacts?: Readonly<Record<string, number | 'unknown' | 'notApplicable'>>;
   readonly submissionAttempts: number;
+  /** When and by which bot instance the current submission was claimed (`submitting`). */
+  readonly claimedAt?: string;
+  readonly claimedBy?: string;
   readonly lastError?: string;
   readonly submittedAt?: string;
 }

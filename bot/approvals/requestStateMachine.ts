@@ -29,7 +29,7 @@ export type RequestEvent =
     }
   | { readonly type: 'reject'; readonly by: Person; readonly check: ApproverCheck; readonly reason: string }
   | { readonly type: 'expire' }
-  | { readonly type: 'startSubmission' }
+  | { readonly type: 'startSubmission'; readonly by?: string }
   | { readonly type: 'submissionSucceeded'; readonly defenderIds: Readonly<Record<string, string>> }
   | {
       readonly type: 'submissionFailed';
@@ -115,7 +115,12 @@ export function applyEvent(request: IndicatorRequest, event: RequestEvent, now: 
     }
     case 'startSubmission': {
       requireStatus(request, 'approved', 'submitted');
-      return next({ status: 'submitting', submissionAttempts: request.submissionAttempts + 1 });
+      return next({
+        status: 'submitting',
+        submissionAttempts: request.submissionAttempts + 1,
+        claimedAt: at,
+        ...(event.by ? { claimedBy: event.by } : {}),
+      });
     }
     case 'submissionSucceeded': {
       requireStatus(request, 'submitting', 'marked submitted');

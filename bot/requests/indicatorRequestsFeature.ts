@@ -42,6 +42,7 @@ function person(actor: Actor): Person {
 export function createIndicatorRequestsFeature(deps: FeatureDeps): Feature {
   const services = requestServices(deps);
   const flow = new RequestFlow(deps, services);
+  let timer: NodeJS.Timeout | undefined;
   services.submissions.onChange((r) => flow.refreshCards(r));
   services.openFromCommand = async (turn, actor, text) => {
     await flow.fromCommand({
@@ -67,10 +68,18 @@ export function createIndicatorRequestsFeature(deps: FeatureDeps): Feature {
       action(RequestVerb.cancel, (ctx) => flow.cancel(ctx)),
     ],
     start: async () => {
-      const n = await services.submissions.reconcile();
-      if (n > 0) deps.logger.warn({ count: n }, 'reconciled interrupted submissions');
+      const reconcile = async (): Promise<void> => {
+        const n = await services.submissions.reconcile();
+        if (n > 0) deps.logger.warn({ count: n }, 'reconciled interrupted submissions');
+      };
+      await reconcile();
+      timer = setInterval(() => void reconcile(), services.submissions.reconcileIntervalMs);
+      timer.unref();
     },
-    stop: () => services.submissions.idle(),
+    stop: async () => {
+      clearInterval(timer);
+      await services.submissions.idle();
+    },
   };
 }
 

@@ -77,7 +77,9 @@ export function requestServices(deps: FeatureDeps): RequestServices {
       store,
       audit,
       builder: new RequestBuilder(deps.config, deps.defender, deps.logger, deps.now),
-      submissions: new SubmissionService(store, audit, deps.defender, deps.logger, deps.now),
+      submissions: new SubmissionService(store, audit, deps.defender, deps.logger, deps.now, {
+        staleSeconds: deps.config.approval.submissionStaleSeconds,
+      }),
       requiredApprovals: () => (deps.config.approval.mode === 'none' ? 0 : 1),
       approvalRouter: NO_APPROVALS,
       createDraft: async (spec, detail, defenderIds) => {

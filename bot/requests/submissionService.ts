@@ -17,9 +17,16 @@ import { includedItems } from '../approvals/indicatorRequest';
 import type { RequestStore } from '../approvals/requestStore';
 import { applyEvent } from '../approvals/requestStateMachine';
 import type { IndicatorDraft } from '../indicators';
+import { randomUUID } from 'node:crypto';
 
 /** Told about every state a request reaches through submission (to update its cards, notify the requester). */
 export type RequestListener = (request: IndicatorRequest) => Promise<void>;
+
+/**
+ * A claim older than this is taken to belong to a dead instance. It must exceed the Defender client's overall
+ * deadline (180 s), so a live submission is never taken over.
+ */
+export const DEFAULT_STALE_SECONDS = 300;
 
 /** Requests with more values than this go through the import endpoint (500 per call, 30 calls/min). */
 export const IMPORT_THRESHOLD = 20;
@@ -28,13 +35,26 @@ export class SubmissionService {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly listeners: RequestListener[] = [];
 
+  /** This process's id, recorded with every claim. */
+  readonly instanceId: string;
+  private readonly staleMs: number;
+
   constructor(
     private readonly store: RequestStore,
     private readonly audit: AuditLog,
     private readonly defender: DefenderClient,
     private readonly logger: Logger,
     private readonly now: () => Date,
-  ) {}
+    options: { readonly instanceId?: string; readonly staleSeconds?: number } = {},
+  ) {
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.staleMs = (options.staleSeconds ?? DEFAULT_STALE_SECONDS) * 1000;
+  }
+
+  /** How often {@link reconcile} should run: often enough to pick up a stale claim soon after it goes stale. */
+  get reconcileIntervalMs(): number {
+    return Math.min(60_000, Math.max(1000, this.staleMs / 2));
+  }
 
   /** Registers a listener for state changes made by submissions. */
   onChange(listener: RequestListener): void {
@@ -63,13 +83,13 @@ export class SubmissionService {
     let claimed: IndicatorRequest;
     try {
       claimed = await this.store.update(requestId, (r) =>
-        applyEvent(r, { type: 'startSubmission' }, this.now()),
+        applyEvent(r, { type: 'startSubmission', by: this.instanceId }, this.now()),
       );
     } catch (e) {
       if (e instanceof ConflictError) return undefined;
       throw e;
     }
-    await this.audit.append({
+    await this.safeAudit({
       requestId,
       type: 'submissionStarted',
       actorId: 'system',
@@ -147,7 +167,7 @@ export class SubmissionService {
         : applyEvent(r, { type: 'submissionSucceeded', defenderIds: ids }, this.now()),
     );
     const removed = claimed.kind === 'remove';
-    await this.audit.append({
+    await this.safeAudit({
       requestId,
       type: ended.status !== 'submitted' ? 'submissionFailed' : removed ? 'removed' : 'submitted',
       actorId: 'system',
@@ -162,43 +182,68 @@ export class SubmissionService {
   }
 
   /**
-   * Start-up recovery: requests left in `submitting` (the process died mid-way) are checked against Defender by
-   * value; values found keep their Defender id, and the request goes back to `approved` and is submitted again,
-   * which sends only the values Defender does not have.
+   * Recovery, at start-up and then every {@link reconcileIntervalMs}: a request in `submitting` whose claim is
+   * stale (its instance died mid-way; a live claim is younger than the client's deadline) is checked against
+   * Defender by value; values found keep their Defender id, and the request goes back to `approved` and is
+   * submitted again, which sends only the values Defender does not have. Approved requests nobody claimed are
+   * submitted too. Never throws: one request's trouble does not stop the others.
    */
   async reconcile(): Promise<number> {
-    const interrupted = await this.store.list(['submitting']);
-    for (const request of interrupted) {
-      const found: Record<string, string> = {};
-      // Removals and extensions are idempotent (delete, upsert), so they are simply run again; looking an extended
-      // indicator up by value would find it (it exists) and wrongly mark the extension as done.
-      const lookups =
-        request.kind === 'create' ? includedItems(request).filter((i) => !i.defenderId && i.draft) : [];
-      for (const item of lookups) {
-        const d = item.draft as IndicatorDraft;
-        const match = (await this.defender.findByValue(d.indicatorType, d.indicatorValue)).find(
-          (x) => x.action === d.action,
-        );
-        if (match) found[item.input] = match.id;
+    let taken = 0;
+    for (const request of await this.store.list(['submitting'])) {
+      if (!this.isStale(request)) continue;
+      try {
+        const found: Record<string, string> = {};
+        // Removals and extensions are idempotent (delete, upsert), so they are simply run again; looking an
+        // extended indicator up by value would find it (it exists) and wrongly mark the extension as done.
+        const lookups =
+          request.kind === 'create' ? includedItems(request).filter((i) => !i.defenderId && i.draft) : [];
+        for (const item of lookups) {
+          const d = item.draft as IndicatorDraft;
+          const match = (await this.defender.findByValue(d.indicatorType, d.indicatorValue)).find(
+            (x) => x.action === d.action,
+          );
+          if (match) found[item.input] = match.id;
+        }
+        await this.store.update(request.id, (r) => {
+          // Re-checked on the fresh record: another instance may have taken it over meanwhile.
+          if (r.status !== 'submitting' || !this.isStale(r))
+            throw new ConflictError(`${r.id} is no longer stale`);
+          return applyEvent(r, { type: 'interrupted', defenderIds: found }, this.now());
+        });
+        taken++;
+        await this.safeAudit({
+          requestId: request.id,
+          type: 'reconciled',
+          actorId: 'system',
+          actorName: 'bot',
+          detail: `${Object.keys(found).length} value(s) were already in Defender`,
+          defenderIds: Object.values(found),
+        });
+        this.submitInBackground(request.id);
+      } catch (e) {
+        if (!(e instanceof ConflictError))
+          this.logger.warn({ err: e, requestId: request.id }, 'reconciliation failed');
       }
-      await this.store.update(request.id, (r) =>
-        applyEvent(r, { type: 'interrupted', defenderIds: found }, this.now()),
-      );
-      await this.audit.append({
-        requestId: request.id,
-        type: 'reconciled',
-        actorId: 'system',
-        actorName: 'bot',
-        detail: `${Object.keys(found).length} value(s) were already in Defender`,
-        defenderIds: Object.values(found),
-      });
-      this.submitInBackground(request.id);
     }
-    // Approved but never claimed (crash between approval and the claim): submit those too.
-    for (const request of await this.store.list(['approved'])) {
-      if (!interrupted.some((r) => r.id === request.id)) this.submitInBackground(request.id);
+    // Approved but never claimed (crash between approval and the claim): submit those too (the claim is guarded).
+    for (const request of await this.store.list(['approved'])) this.submitInBackground(request.id);
+    return taken;
+  }
+
+  private isStale(request: IndicatorRequest): boolean {
+    if (request.claimedBy === this.instanceId) return false;
+    const claimed = request.claimedAt ? Date.parse(request.claimedAt) : 0;
+    return this.now().getTime() - claimed >= this.staleMs;
+  }
+
+  /** The audit log must not stop a submission: a failed append is logged and the work goes on. */
+  private async safeAudit(entry: Parameters<AuditLog['append']>[0]): Promise<void> {
+    try {
+      await this.audit.append(entry);
+    } catch (e) {
+      this.logger.error({ err: e, requestId: entry.requestId, type: entry.type }, 'audit append failed');
     }
-    return interrupted.length;
   }
 
   private async notify(request: IndicatorRequest): Promise<void> {

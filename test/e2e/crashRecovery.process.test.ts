@@ -55,6 +55,8 @@ describe('crash between approval and submission (the bot process is killed)', fu
         DATA_DIR: path.join(dir, 'data'),
         LOG_LEVEL: 'warn',
         PLAYGROUND: 'off',
+        // A claim older than 2 s belongs to a dead instance (default 300 s).
+        SUBMISSION_STALE_SECONDS: '2',
         DEFENDER_API_URL: sim.url,
         GRAPH_API_URL: sim.url,
         AZURE_AUTHORITY_HOST: sim.url,
