@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'mocha';
-import { downloadFile, uploadFile } from '../../bot/requests/listing/fileTransfer';
+import { checkFileUrl, downloadFile, uploadFile } from '../../bot/requests/listing/fileTransfer';
 
 describe('indicator views: bounded file transfer', () => {
   let server: Server;
@@ -106,4 +106,31 @@ describe('indicator views: bounded file transfer', () => {
     assert.equal(last?.body, 'x,y\r\n');
     assert.equal(last?.headers['content-range'], 'bytes 0-4/5');
   });
+});
+
+describe('file links in production mode', () => {
+  const accepted = [
+    'https://contoso-my.sharepoint.com/personal/alex/Documents/iocs.csv',
+    'https://contoso.sharepoint.us/sites/soc/iocs.csv',
+  ];
+  for (const link of accepted) {
+    it(`accepts the OneDrive/SharePoint link ${link}`, () => {
+      assert.equal(checkFileUrl(link, 'production').href, link);
+    });
+  }
+
+  const refused = [
+    'https://internal-admin.corp/secrets',
+    'https://10.0.0.5/api',
+    'https://169.254.169.254/metadata/identity',
+    'https://[::1]/x',
+    'https://sharepoint.com.evil.example/x',
+    'https://evilsharepoint.com/x',
+    'http://contoso-my.sharepoint.com/x',
+  ];
+  for (const link of refused) {
+    it(`refuses ${link}, which a crafted attachment could name`, () => {
+      assert.throws(() => checkFileUrl(link, 'production'), { name: 'ValidationError', code: 'validation' });
+    });
+  }
 });

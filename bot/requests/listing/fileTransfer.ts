@@ -17,8 +17,29 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const MAX_REDIRECTS = 3;
 
 /**
- * Checks a file URL against the mode's rule.
- * @throws ValidationError for anything but https (or loopback http in local mode).
+ * Where Teams keeps files it hands to a bot (download links of uploads, upload links of file consent): the
+ * user's OneDrive / SharePoint, in the public and the national clouds.
+ */
+export const FILE_HOST_SUFFIXES = [
+  '.sharepoint.com',
+  '.sharepoint.us',
+  '.sharepoint-mil.us',
+  '.sharepoint.de',
+  '.sharepoint.cn',
+] as const;
+
+/** True for a host Teams' file links may point at (no IP literals, only the suffixes above). */
+export function isTeamsFileHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (/^\[|^\d+\.\d+\.\d+\.\d+$/.test(host)) return false;
+  return FILE_HOST_SUFFIXES.some((s) => host.endsWith(s));
+}
+
+/**
+ * Checks a file URL against the mode's rule, so that a crafted attachment cannot make the bot fetch or upload to
+ * an arbitrary (internal) address: production takes only https links to OneDrive / SharePoint hosts; local mode
+ * also takes loopback http (the Playground, tests).
+ * @throws ValidationError for any other link.
  */
 export function checkFileUrl(raw: string, mode: BotMode): URL {
   let url: URL;
@@ -27,7 +48,12 @@ export function checkFileUrl(raw: string, mode: BotMode): URL {
   } catch {
     throw new ValidationError('The file link Teams gave is not a valid URL.');
   }
-  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'https:') {
+    if (mode === 'local' || isTeamsFileHost(url.hostname)) return url;
+    throw new ValidationError(
+      'The file link does not point at OneDrive or SharePoint, so I did not open it.',
+    );
+  }
   if (url.protocol === 'http:' && mode === 'local' && LOOPBACK.has(url.hostname)) return url;
   throw new ValidationError('The file link is not an https link, so I did not open it.');
 }
