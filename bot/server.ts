@@ -73,7 +73,15 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.get('/healthz', async (_req, res) => {
     const checks = await runHealthChecks(deps.health, deps.healthTimeoutMs ?? 3000);
     const ok = checks.every((c) => c.ok);
-    res.json(ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', version: deps.version, checks });
+    // /healthz answers anyone: it names each dependency and whether it is healthy, and keeps the details (error
+    // texts with tenant or client ids) for the log and /status.
+    for (const c of checks.filter((x) => !x.ok))
+      deps.logger.warn({ check: c.name, detail: c.detail }, 'health check failed');
+    res.json(ok ? 200 : 503, {
+      status: ok ? 'ok' : 'degraded',
+      version: deps.version,
+      checks: checks.map((c) => ({ name: c.name, ok: c.ok })),
+    });
   });
 
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error, next: () => void) => {

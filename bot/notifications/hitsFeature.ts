@@ -91,19 +91,32 @@ const hitActionSchema = z.object({ hitId: z.string().min(1).max(512) });
 
 const TYPE_WORD: Record<string, string> = { Url: 'url', DomainName: 'domain', IpAddress: 'ip' };
 
+/**
+ * Hit fields come from devices (a phone's name is its user's choice): inside the command they must stay one
+ * quoted argument, so quotes, line breaks and option dashes are dropped.
+ */
+function quotable(text: string): string {
+  return text
+    .replace(/["\r\n\u2018-\u201f]/g, '')
+    .replace(/(^|\s)--/g, '$1')
+    .trim()
+    .slice(0, 120);
+}
+
+/** A single value or group name from hit data: no spaces, quotes or leading dashes. */
+function bareWord(text: string): string {
+  return text.replace(/["'\s\u2018-\u201f]/g, '').replace(/^-+/, '');
+}
+
 /** The `/block` command that escalates a hit, prefilled from the hit and its indicator. */
 export function escalationCommand(hit: HitRecord): string {
   const ind = hit.indicator;
   const type = ind ? TYPE_WORD[ind.type] : hit.remoteIp && hit.target === hit.remoteIp ? 'ip' : 'domain';
-  const value = ind?.value ?? hit.target;
-  const scope = ind
-    ? ind.rbacGroupNames.length > 0
-      ? `--groups "${ind.rbacGroupNames.join(',')}"`
-      : '--all-devices'
-    : hit.deviceGroup
-      ? `--groups "${hit.deviceGroup}"`
-      : '';
-  const title = `--title "Escalated from ${hit.action ?? 'a'} hit on ${hit.deviceName ?? hit.deviceId}"`;
+  const value = bareWord(ind?.value ?? hit.target);
+  const groups = (ind ? [...ind.rbacGroupNames] : hit.deviceGroup ? [hit.deviceGroup] : []).map(quotable);
+  const scope =
+    ind && groups.length === 0 ? '--all-devices' : groups.length > 0 ? `--groups "${groups.join(',')}"` : '';
+  const title = `--title "Escalated from ${hit.action ?? 'a'} hit on ${quotable(hit.deviceName ?? hit.deviceId)}"`;
   return ['/block', type, value, scope, title].filter((p) => p !== '').join(' ');
 }
 

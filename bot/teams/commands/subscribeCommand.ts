@@ -50,7 +50,9 @@ export function requireAdminInChannel(
       `Subscriptions connect a channel: @mention me in the Teams channel you want to ${verb}, and type the command there. This is a ${activity.conversation?.conversationType === 'groupChat' ? 'group chat' : 'personal chat'}.`,
     );
   }
-  if (!ctx.actor.aadObjectId || !adminUserIds.includes(ctx.actor.aadObjectId)) {
+  const caller = ctx.actor.aadObjectId.toLowerCase();
+  // Object ids are GUIDs: compared case-insensitively, as everywhere else.
+  if (!caller || !adminUserIds.some((id) => id.toLowerCase() === caller)) {
     throw new AuthorizationError(
       `Only the bot's admins can ${verb} a channel. Ask an admin (ADMIN_USER_IDS) to run the command here.`,
     );
