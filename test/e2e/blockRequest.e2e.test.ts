@@ -136,6 +136,35 @@ describe('end to end over HTTP: /block → review card → submit → Defender (
     assert.match(shown, /rather than adding a second indicator with another action/);
   });
 
+  it('opens an empty form with /new, and the values typed into it are checked and submitted', async () => {
+    const { card, requestId } = await openReview(harness, '/new');
+    assert.ok(!text(card).includes('a URL, domain, IP, hash'), 'a fresh form shows no error yet');
+    const typed = 'hxxps://phish[.]malware-drop[.]net/login\n185.220.101.4';
+    const recheck = await harness.post(
+      cardActionInvoke('request.recheck', { requestId, values: typed, action: 'block' }),
+    );
+    const rechecked = text((recheck.body as InvokeBody).value);
+    assert.match(rechecked, /https:\/\/phish\.malware-drop\.net\/login/);
+    assert.match(rechecked, /185\.220\.101\.4/);
+    const res = await harness.post(
+      cardActionInvoke('request.submit', { requestId, values: typed, action: 'block' }),
+    );
+    assert.equal(res.status, 200);
+    await requestServices(harness.app.featureDeps).submissions.idle();
+    const values = harness.sim.indicators.listActive().map((i) => i.indicatorValue);
+    assert.ok(values.includes('https://phish.malware-drop.net/login'));
+    assert.ok(values.includes('185.220.101.4'));
+  });
+
+  it('submits nothing and says why when /new is submitted empty', async () => {
+    const { requestId } = await openReview(harness, '/new');
+    const res = await harness.post(cardActionInvoke('request.submit', { requestId, values: '' }));
+    assert.match(
+      text((res.body as InvokeBody).value),
+      /Give at least one value .{0,6}a URL, domain, IP, hash/,
+    );
+  });
+
   it('shows an error beside the expiry field and keeps the card editable', async () => {
     const { requestId } = await openReview(harness, '/block domain later.example.org');
     const res = await harness.post(cardActionInvoke('request.submit', { requestId, expiry: 'next tuesday' }));
