@@ -56,6 +56,9 @@ function person(actor: Actor): Person {
 }
 
 /** The approval workflow; the feature factory wires it into the app. */
+/** How long the Submit click waits for the device-contact count before posting the card without it. */
+export const ROUTE_COUNT_BUDGET_MS = 1500;
+
 export class ApprovalWorkflow {
   readonly policy: ApproverPolicy;
   private readonly subscriptions: SubscriptionStore;
@@ -102,13 +105,33 @@ export class ApprovalWorkflow {
   async route(request: IndicatorRequest): Promise<string> {
     const subs = await this.subscriptions.list('approvals');
     if (subs.length === 0) return NO_APPROVALS_CHANNEL_HINT;
-    const counts = await this.contacts.count(
-      includedItems(request).flatMap((i) => (i.draft ? [i.draft] : [])),
-    );
-    const counted = await this.s.store.update(request.id, (r) => ({
-      ...r,
-      deviceContacts: Object.fromEntries(counts),
-    }));
+    // Routing runs inside the Submit click, which Teams waits for only seconds: the device count gets a short
+    // budget here, and a slower answer is added to the posted cards when it arrives.
+    const counting = this.contacts.count(includedItems(request).flatMap((i) => (i.draft ? [i.draft] : [])));
+    const quick = await Promise.race([
+      counting,
+      new Promise<undefined>((resolve) =>
+        setTimeout(() => resolve(undefined), ROUTE_COUNT_BUDGET_MS).unref(),
+      ),
+    ]);
+    const counted = quick
+      ? await this.s.store.update(request.id, (r) => ({ ...r, deviceContacts: Object.fromEntries(quick) }))
+      : request;
+    if (!quick) {
+      const late: Promise<unknown> = counting
+        .then(async (counts) => {
+          await this.s.store.update(request.id, (r) => ({
+            ...r,
+            deviceContacts: Object.fromEntries(counts),
+          }));
+          await this.sync(request.id, false);
+        })
+        .catch((e: unknown) =>
+          this.deps.logger.warn({ err: e, requestId: request.id }, 'device count failed'),
+        )
+        .finally(() => this.background.delete(late));
+      this.background.add(late);
+    }
     const card = await this.everyoneCard(counted);
     const locations: CardLocation[] = [];
     const names: string[] = [];
@@ -287,8 +310,9 @@ export class ApprovalWorkflow {
     await this.idle();
   }
 
-  /** Resolves when no card update is running (tests). */
+  /** Resolves when no card update or late device count is running (tests). */
   async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.all([...this.background]);
     while (this.syncChains.size > 0) await Promise.all([...this.syncChains.values()]);
   }
 

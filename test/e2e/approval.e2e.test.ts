@@ -159,6 +159,7 @@ describe('approvals end to end over HTTP (four eyes)', function () {
       assert.equal(res.status, 200);
     }
     const { requestId } = await requestApproval(stack, '/block domain visited.example.org');
+    await stack.workflow.idle();
     const r = await stack.services.store.get(requestId);
     assert.equal(r.deviceContacts?.['visited.example.org'], 2);
   });
@@ -167,8 +168,29 @@ describe('approvals end to end over HTTP (four eyes)', function () {
     stack.sim.faults.set({ endpoint: 'graph.hunting', kind: 'status', status: 500, count: 50 });
     const { requestId, hint } = await requestApproval(stack, '/block domain hunting-down.example.org');
     assert.match(hint, /Sent to the SOC channel/);
+    await stack.workflow.idle();
     const r = await stack.services.store.get(requestId);
     assert.equal(r.deviceContacts?.['hunting-down.example.org'], 'unknown');
+  });
+
+  it('posts the card without waiting for a slow device count and adds the count when it arrives', async () => {
+    stack.sim.faults.set({ endpoint: 'graph.hunting', kind: 'latency', latencyMs: 2500, count: 1 });
+    const { requestId } = await requestApproval(stack, '/block domain slow-count.example.org');
+    const cardId = await approvalCardId(stack, requestId);
+    const posted = stack.connector.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        JSON.stringify(c.body).includes(requestId) &&
+        JSON.stringify(c.body).includes('approval.refresh'),
+    );
+    assert.equal(posted.length, 1);
+    assert.ok(
+      !JSON.stringify(posted[0]?.body).includes('Devices that contacted it'),
+      'the first card waited for the count',
+    );
+    await stack.workflow.idle();
+    assert.match(updatesOf(stack, cardId).at(-1) ?? '', /Devices that contacted it in the last 7 days: 0/);
+    stack.sim.faults.clear();
   });
 
   it('gives approvers the Approve and Reject buttons on refresh, and others only the status', async () => {
