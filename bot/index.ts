@@ -52,6 +52,10 @@ async function main(): Promise<void> {
 
   const stops: Array<() => Promise<void>> = [];
   const helpers: RunningProcess[] = [];
+  // Whatever ends this process, its helper processes do not outlive it.
+  process.on('exit', () => {
+    for (const h of helpers) if (h.child.exitCode === null) h.child.kill('SIGKILL');
+  });
   let resolved = config;
   if (config.embedded.simulator) {
     const sim = await startSimulator({ port: 0, caDir });
@@ -133,17 +137,24 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     void (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-      });
+      // Keep-alive connections (the Playground's) would hold server.close() open; it gets a few seconds.
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.server.closeIdleConnections();
+        }),
+        new Promise<void>((resolve) => setTimeout(resolve, 3000).unref()),
+      ]);
       await app.stop();
-      for (const h of helpers.reverse()) await h.stop();
-      for (const stop of stops.reverse()) await stop();
+      for (const h of [...helpers].reverse()) await h.stop();
+      for (const stop of [...stops].reverse()) await stop();
       process.exit(0);
     })();
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and from the relaunching parent), and a
+  // second signal must not kill it before Azurite and the Playground are stopped.
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 /** Replaces the configured service endpoints and app identity with the embedded simulator's. */
