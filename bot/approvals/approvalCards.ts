@@ -6,9 +6,15 @@
  */
 import { escapeMarkdown, type AdaptiveCardJson } from '../cards/cardRenderer';
 import { productActionLabel, type Finding } from '../indicators';
-import { effectivenessLine, includeInputId, scopeLabel, typeLabel } from '../requests/requestCards';
+import {
+  REQUEST_STATUS_LABELS,
+  effectivenessLine,
+  includeInputId,
+  scopeLabel,
+  typeLabel,
+} from '../requests/requestCards';
 import { deviceContactLine, type DeviceContactCount } from './deviceContacts';
-import type { IndicatorRequest, RequestItem, RequestKind, RequestStatus } from './indicatorRequest';
+import type { IndicatorRequest, RequestItem, RequestKind } from './indicatorRequest';
 
 /** Card verbs of the approval workflow. */
 export const ApprovalVerb = {
@@ -33,18 +39,6 @@ const KIND_LABELS: Record<RequestKind, string> = {
   create: 'New indicator',
   remove: 'Remove indicator',
   extend: 'Extend indicator',
-};
-
-const STATUS: Record<RequestStatus, { label: string; color: string }> = {
-  draft: { label: 'Draft', color: 'Default' },
-  pending: { label: 'Awaiting approval', color: 'Warning' },
-  approved: { label: 'Approved', color: 'Good' },
-  submitting: { label: 'Submitting', color: 'Accent' },
-  submitted: { label: 'In Defender', color: 'Good' },
-  failed: { label: 'Submission failed', color: 'Attention' },
-  rejected: { label: 'Rejected', color: 'Attention' },
-  expired: { label: 'Expired', color: 'Warning' },
-  cancelled: { label: 'Cancelled', color: 'Default' },
 };
 
 const VERDICT_LABELS = { ok: 'OK', warning: 'Warning', error: 'Cannot be requested' } as const;
@@ -123,7 +117,7 @@ export const APPROVAL_CARD_MAX_ITEMS = 25;
 /** Data of `cards/approval.json` for one view. */
 export function approvalCardData(request: IndicatorRequest, view: ApprovalView): Record<string, unknown> {
   const f = request.fields;
-  const status = STATUS[request.status];
+  const status = REQUEST_STATUS_LABELS[request.status];
   const canDecide = view.approver && request.status === 'pending';
   const canRetry = view.approver && request.status === 'failed';
   return {

@@ -39,13 +39,14 @@ const VERDICTS: Record<Verdict, { label: string; color: string }> = {
   error: { label: 'Cannot be requested', color: 'Attention' },
 };
 
-const STATUS: Record<RequestStatus, { label: string; color: string }> = {
+/** How each state is labelled and coloured on every card that shows a request. */
+export const REQUEST_STATUS_LABELS: Readonly<Record<RequestStatus, { label: string; color: string }>> = {
   draft: { label: 'Draft', color: 'Default' },
   pending: { label: 'Awaiting approval', color: 'Warning' },
   approved: { label: 'Approved', color: 'Good' },
   submitting: { label: 'Submitting', color: 'Accent' },
   submitted: { label: 'In Defender', color: 'Good' },
-  failed: { label: 'Failed', color: 'Attention' },
+  failed: { label: 'Submission failed', color: 'Attention' },
   rejected: { label: 'Rejected', color: 'Attention' },
   expired: { label: 'Expired', color: 'Warning' },
   cancelled: { label: 'Cancelled', color: 'Default' },
@@ -153,7 +154,7 @@ export function requestTitle(request: IndicatorRequest): string {
 /** Data of `cards/requestStatus.json`. */
 export function statusCardData(request: IndicatorRequest, hint = ''): Record<string, unknown> {
   const f = request.fields;
-  const status = STATUS[request.status];
+  const status = REQUEST_STATUS_LABELS[request.status];
   return {
     heading: `${requestTitle(request)} ${request.id}`,
     statusLabel: status.label,
