@@ -29,7 +29,7 @@ import type { TableStore } from '../../storage/tableStore';
 import type { CardActionContext, CardActionHandler } from '../../teams/cardActionRouter';
 import type { Actor, CommandContext, CommandHandler } from '../../teams/commandRouter';
 import type { ActionResult, Reply } from '../../teams/replies';
-import { typeLabel } from '../requestCards';
+import { REQUEST_STATUS_LABELS, typeLabel } from '../requestCards';
 import type { RequestServices } from '../requestServices';
 import { downloadFile } from './fileTransfer';
 import { IndicatorViewVerb, expiryLabel, productActionOf } from './indicatorViews';
@@ -42,16 +42,10 @@ export const IMPORT_DOWNLOAD_TIMEOUT_MS = 20_000;
 export const IMPORT_PREVIEW_ROWS = 15;
 export const IMPORT_PROBLEM_LINES = 25;
 
-const STATUS_LABEL: Record<RequestStatus, { label: string; color: string }> = {
+/** The shared request labels; an import not yet submitted reads as such. */
+const STATUS_LABEL: Readonly<Record<RequestStatus, { label: string; color: string }>> = {
+  ...REQUEST_STATUS_LABELS,
   draft: { label: 'Not submitted', color: 'Default' },
-  pending: { label: 'Awaiting approval', color: 'Warning' },
-  approved: { label: 'Approved', color: 'Good' },
-  submitting: { label: 'Submitting', color: 'Accent' },
-  submitted: { label: 'In Defender', color: 'Good' },
-  failed: { label: 'Failed', color: 'Attention' },
-  rejected: { label: 'Rejected', color: 'Attention' },
-  expired: { label: 'Expired', color: 'Warning' },
-  cancelled: { label: 'Cancelled', color: 'Default' },
 };
 
 /** What is kept of an import beside its request: the file's report and where its card is. */
